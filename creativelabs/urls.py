@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from accounts.views import set_language
+from labs.views import home
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Creative Labs"
+admin.site.site_title = "Creative Labs admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html", extra_context={"terms_version": settings.TERMS_VERSION}), name="privacy"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("labs.urls")),
+]
+
+handler400 = "creativelabs.errors.bad_request"
+handler403 = "creativelabs.errors.permission_denied"
+handler404 = "creativelabs.errors.page_not_found"
+handler500 = "creativelabs.errors.server_error"
+handler429 = "creativelabs.errors.too_many_requests"

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from companies.demo import seed_companies
+from labs.demo import seed_programme
+
+
+class Command(BaseCommand):
+    help = "Fill the database with a fictional Creative Labs programme and demo logins. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off. The demo logins share a published password: never on a live site.",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("seed_demo creates logins with a published password; refusing with DEBUG off.")
+        with transaction.atomic():
+            logins = seed_programme() + seed_companies()
+        self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
+        width = max(len(email) for _role, email in logins)
+        for role, email in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {role}")
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write(
+            "Staff logins ask for a two-factor code: run `python manage.py demo_totp`, "
+            f"or add the secret {DEMO_TOTP_SECRET} to an authenticator app."
+        )

@@ -1,0 +1,244 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from creativelabs.translation import BilingualName, in_active_language
+
+MAX_FEE_PERCENTAGE = Decimal("25")
+
+
+class CountryQuerySet(models.QuerySet):
+    def focus(self):
+        return self.filter(is_focus=True)
+
+
+class Country(models.Model):
+    """A country the programme works in. The focus countries have a Lab and a page."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    is_focus = models.BooleanField(_("focus country"), default=True)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    introduction_nl = models.TextField(_("introduction (Dutch)"), blank=True)
+    ordering = models.PositiveSmallIntegerField(_("ordering"), default=0)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ordering", "code"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso2"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return str(countries.name(self.code)) or self.code
+
+    @property
+    def introduction(self) -> str:
+        return in_active_language(self, "introduction")
+
+    def get_absolute_url(self) -> str:
+        return reverse("labs:country", kwargs={"code": self.code.lower()})
+
+
+class Lab(models.Model):
+    """A Creative Lab: a small public-private team in a focus country."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="labs", verbose_name=_("country"))
+    city = models.CharField(_("city"), max_length=100)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    default_fee_percentage = models.DecimalField(
+        _("default fee percentage"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("5.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_FEE_PERCENTAGE)],
+        help_text=_("What a business developer of this Lab asks of a resulting deal, unless an opportunity says otherwise."),
+    )
+    is_trusted = models.BooleanField(
+        _("trusted"), default=False, help_text=_("Business developers of a trusted Lab may publish without review.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["country__ordering", "name"]
+        verbose_name = _("Lab")
+        verbose_name_plural = _("Labs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(default_fee_percentage__gte=0, default_fee_percentage__lte=MAX_FEE_PERCENTAGE),
+                name="lab_default_fee_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def description(self) -> str:
+        return in_active_language(self, "description")
+
+    def get_absolute_url(self) -> str:
+        return reverse("labs:lab", kwargs={"slug": self.slug})
+
+
+class Post(models.Model):
+    """A Dutch embassy or consulate in a focus country."""
+
+    class Kind(models.TextChoices):
+        EMBASSY = "embassy", _("Embassy")
+        CONSULATE = "consulate", _("Consulate-General")
+
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="posts", verbose_name=_("country"))
+    city = models.CharField(_("city"), max_length=100)
+
+    class Meta:
+        ordering = ["country__ordering", "kind", "city"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "city", "kind"], name="post_unique_per_city"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeQuerySet(models.QuerySet):
+    def active(self):
+        """Themes that may be chosen for new records."""
+        return self.filter(is_archived=False)
+
+
+class Theme(BilingualName, models.Model):
+    """A societal theme (mobility, elderly care, ...) curated by embassy staff."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="themes", verbose_name=_("countries"))
+    is_archived = models.BooleanField(
+        _("archived"), default=False, help_text=_("Archived themes stay on old records but can't be chosen for new ones.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def get_absolute_url(self) -> str:
+        return reverse("labs:theme", kwargs={"slug": self.slug})
+
+
+class BusinessDeveloper(models.Model):
+    """A person who works for one Lab and develops local demands into opportunities."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="business_developer", verbose_name=_("user")
+    )
+    lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="business_developers", verbose_name=_("Lab"))
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    bio = models.TextField(_("short biography"), blank=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("business developer")
+        verbose_name_plural = _("business developers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.lab})"
+
+
+class EmbassyStaff(models.Model):
+    """A person at a post who curates themes and reviews demands for the post's country."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="embassy_staff", verbose_name=_("user")
+    )
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="staff", verbose_name=_("post"))
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("embassy staff member")
+        verbose_name_plural = _("embassy staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.post})"
+
+    @property
+    def country(self) -> Country:
+        return self.post.country
+
+
+class RoleInvitation(models.Model):
+    """An admin's invitation to become a business developer or embassy staff member.
+
+    The link in the e-mail carries a signed, expiring token; the invitation is used once.
+    """
+
+    class Role(models.TextChoices):
+        BUSINESS_DEVELOPER = "business_developer", _("Business developer")
+        EMBASSY_STAFF = "embassy_staff", _("Embassy staff")
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("Lab"))
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("post"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("role invitation")
+        verbose_name_plural = _("role invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="business_developer", lab__isnull=False, post__isnull=True)
+                    | models.Q(role="embassy_staff", post__isnull=False, lab__isnull=True)
+                ),
+                name="role_invitation_target_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.get_role_display()}"
+
+    @property
+    def target(self) -> Lab | Post:
+        return self.lab if self.role == self.Role.BUSINESS_DEVELOPER else self.post

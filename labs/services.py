@@ -1,0 +1,88 @@
+"""Writes for labs/: role invitations and what accepting one grants."""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import forget_roles
+from creativelabs.celery import enqueue_on_commit
+
+from .models import BusinessDeveloper, EmbassyStaff, Lab, Post, RoleInvitation
+
+_INVITATION_SALT = "labs.role-invitation"
+
+
+class InvitationError(Exception):
+    """A role invitation link that can't be used; the message is for the person who followed it."""
+
+
+def role_invitation_token(invitation: RoleInvitation) -> str:
+    return signing.dumps({"id": invitation.pk, "email": invitation.email.lower()}, salt=_INVITATION_SALT)
+
+
+def role_invitation_url(invitation: RoleInvitation) -> str:
+    path = reverse("labs:invitation_accept", kwargs={"token": role_invitation_token(invitation)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def role_invitation_from_token(token: str) -> RoleInvitation:
+    """The invitation a link stands for; raises InvitationError if tampered, expired or used."""
+    try:
+        payload = signing.loads(token, salt=_INVITATION_SALT, max_age=settings.ROLE_INVITATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvitationError(_("This invitation has expired. Ask the programme team for a new one.")) from None
+    except signing.BadSignature:
+        raise InvitationError(_("This invitation link is not valid. Check that you copied all of it.")) from None
+    invitation = (
+        RoleInvitation.objects.select_related("lab__country", "post__country").filter(pk=payload.get("id")).first()
+    )
+    if invitation is None or invitation.email.lower() != payload.get("email"):
+        raise InvitationError(_("This invitation no longer exists. Ask the programme team for a new one."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    return invitation
+
+
+def role_invitation_create(
+    *, email: str, role: str, lab: Lab | None = None, post: Post | None = None, invited_by: User
+) -> RoleInvitation:
+    invitation = RoleInvitation.objects.create(
+        email=email.strip().lower(), role=role, lab=lab, post=post, invited_by=invited_by
+    )
+    role_invitation_send(invitation=invitation)
+    return invitation
+
+
+def role_invitation_send(*, invitation: RoleInvitation) -> None:
+    """Send (or send again) the invitation e-mail, once the invitation is committed."""
+    from .tasks import send_role_invitation_email
+
+    enqueue_on_commit(send_role_invitation_email, invitation.pk)
+
+
+@transaction.atomic
+def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> BusinessDeveloper | EmbassyStaff:
+    """Give `user` the invited role. The user must own the invited address, verified."""
+    from allauth.account.models import EmailAddress
+
+    invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        raise InvitationError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    if invitation.role == RoleInvitation.Role.BUSINESS_DEVELOPER:
+        granted, _created = BusinessDeveloper.objects.update_or_create(user=user, defaults={"lab": invitation.lab})
+    else:
+        granted, _created = EmbassyStaff.objects.update_or_create(user=user, defaults={"post": invitation.post})
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    forget_roles(user)
+    return granted

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "labs"
+
+urlpatterns = [
+    path("countries/<str:code>/", views.country_detail, name="country"),
+    path("labs/<slug:slug>/", views.lab_detail, name="lab"),
+    path("themes/", views.theme_list, name="theme_list"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+    path("staff/invitations/", views.invitation_list, name="invitation_list"),
+    path("staff/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("invitations/continue/", views.pending_invitation, name="invitation_continue"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

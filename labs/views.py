@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import role_required
+from companies.selectors import visible_companies
+
+from .forms import RoleInvitationForm
+from .models import BusinessDeveloper, Country, Lab, RoleInvitation, Theme
+from .services import (
+    InvitationError,
+    role_invitation_accept,
+    role_invitation_create,
+    role_invitation_from_token,
+    role_invitation_send,
+)
+
+PENDING_INVITATION_SESSION_KEY = "role_invitation_token"
+
+
+def home(request):
+    """Anyone: what the portal is, the focus countries and a next step per role."""
+    countries = Country.objects.focus().prefetch_related(Prefetch("labs", queryset=Lab.objects.order_by("name")))
+    themes = Theme.objects.active()
+    return render(request, "labs/home.html", {"countries": countries, "themes": themes})
+
+
+def country_detail(request, code: str):
+    """Anyone: a focus country with its Labs, posts and themes."""
+    country = get_object_or_404(Country.objects.focus(), code=code.upper())
+    labs = country.labs.annotate(developer_count=Count("business_developers"))
+    return render(
+        request,
+        "labs/country_detail.html",
+        {
+            "country": country,
+            "labs": labs,
+            "posts": country.posts.all(),
+            "themes": country.themes.active(),
+        },
+    )
+
+
+def lab_detail(request, slug: str):
+    """Anyone: a Lab, its business developers and the companies with a local presence."""
+    lab = get_object_or_404(Lab.objects.select_related("country"), slug=slug)
+    developers = BusinessDeveloper.objects.filter(lab=lab).select_related("user")
+    companies = visible_companies(request.user).present_in(lab.country_id).prefetch_related("disciplines")
+    return render(
+        request, "labs/lab_detail.html", {"lab": lab, "developers": developers, "companies": companies}
+    )
+
+
+def theme_list(request):
+    """Anyone: the active themes."""
+    themes = Theme.objects.active().prefetch_related("countries")
+    return render(request, "labs/theme_list.html", {"themes": themes})
+
+
+def theme_detail(request, slug: str):
+    """Anyone: a theme with its countries and the companies interested in it."""
+    theme = get_object_or_404(Theme.objects.prefetch_related("countries"), slug=slug)
+    companies = visible_companies(request.user).filter(themes=theme).prefetch_related("disciplines")
+    return render(request, "labs/theme_detail.html", {"theme": theme, "companies": companies})
+
+
+@role_required("admin")
+def invitation_list(request):
+    """Programme admins: invite business developers and embassy staff; see what is pending."""
+    form = RoleInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = role_invitation_create(**form.cleaned_data, invited_by=request.user)
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("labs:invitation_list")
+    invitations = RoleInvitation.objects.select_related("lab", "post", "invited_by", "accepted_by")[:100]
+    return render(request, "labs/invitation_list.html", {"form": form, "invitations": invitations})
+
+
+@require_POST
+@role_required("admin")
+def invitation_resend(request, pk: int):
+    """Programme admins: send a pending invitation's e-mail again."""
+    invitation = get_object_or_404(RoleInvitation, pk=pk, accepted_at__isnull=True)
+    role_invitation_send(invitation=invitation)
+    messages.success(request, _("Invitation sent to %(email)s again.") % {"email": invitation.email})
+    return redirect("labs:invitation_list")
+
+
+def invitation_accept(request, token: str):
+    """Anyone with the link: sign up or log in, then accept the invited role."""
+    try:
+        invitation = role_invitation_from_token(token)
+    except InvitationError as error:
+        return render(request, "labs/invitation_invalid.html", {"error": str(error)}, status=400)
+    if not request.user.is_authenticated:
+        # Kept in the session so the invitation survives sign-up and e-mail verification.
+        request.session[PENDING_INVITATION_SESSION_KEY] = token
+        return render(request, "labs/invitation_accept.html", {"invitation": invitation, "token": token})
+    if request.method == "POST":
+        try:
+            role_invitation_accept(invitation=invitation, user=request.user)
+        except InvitationError as error:
+            return render(request, "labs/invitation_invalid.html", {"error": str(error)}, status=400)
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        messages.success(request, _("Welcome aboard: your role is active. Set up two-factor authentication next."))
+        return redirect("home")
+    return render(request, "labs/invitation_accept.html", {"invitation": invitation, "token": token})
+
+
+@login_required
+def pending_invitation(request):
+    """Logged-in users: continue with an invitation followed before logging in."""
+    token = request.session.get(PENDING_INVITATION_SESSION_KEY)
+    if not token:
+        return redirect("home")
+    return redirect("labs:invitation_accept", token=token)
+

@@ -1,0 +1,1 @@
+# Local demands, their review workflow and match suggestions arrive with their own issues.
