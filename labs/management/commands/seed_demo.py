@@ -5,19 +5,24 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from companies.demo import seed_companies
 from labs.demo import seed_programme
+from labs.models import Lab
 
 
 class Command(BaseCommand):
     help = "Fill the database with a fictional Creative Labs programme and demo logins. Idempotent."
 
     def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when the database already has Labs.")
         parser.add_argument(
             "--allow-production",
             action="store_true",
             help="Seed even with DEBUG off. The demo logins share a published password: never on a live site.",
         )
 
-    def handle(self, *args, allow_production: bool = False, **options):
+    def handle(self, *args, allow_production: bool = False, if_empty: bool = False, **options):
+        if if_empty and Lab.objects.exists():
+            self.stdout.write("The database already has data; not seeding the demo programme.")
+            return
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo creates logins with a published password; refusing with DEBUG off.")
         with transaction.atomic():

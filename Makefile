@@ -1,0 +1,48 @@
+# Creative Labs portal. `make run` serves the portal, `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check messages static demo clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+messages: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+static: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+# Web only on the embedded default; web, worker and beat together when a broker is configured.
+run: $(STAMP) messages static
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	@if [ -n "$$CELERY_BROKER_URL$$REDIS_URL" ]; then \
+		echo "Starting web, worker and beat on http://127.0.0.1:8000"; \
+		PORT=8000 $(BIN)/honcho start -f Procfile; \
+	else \
+		echo "Serving on http://127.0.0.1:8000 (embedded default: SQLite under var/, tasks in-process)"; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(STAMP) messages static
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: lint check
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/python manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) var

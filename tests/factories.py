@@ -1,0 +1,97 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.demo import DEMO_TOTP_SECRET
+from accounts.models import User
+from companies.models import Company, Membership
+from labs.models import BusinessDeveloper, Country, EmbassyStaff, Lab, Post
+
+PASSWORD = "correct-horse-battery-9"
+TOTP_SECRET = DEMO_TOTP_SECRET
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    terms_version = "test"
+    terms_accepted_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        self.save()
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def give_mfa(user: User) -> User:
+    """Activate TOTP with the shared test secret, as the staff roles require."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+class LabFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lab
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"lab-{n}")
+    name = factory.Sequence(lambda n: f"Creative Lab {n}")
+    country = factory.LazyFunction(lambda: Country.objects.get(code="DE"))
+    city = "Berlin"
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    name = factory.Sequence(lambda n: f"Embassy {n}")
+    kind = Post.Kind.EMBASSY
+    country = factory.LazyFunction(lambda: Country.objects.get(code="DE"))
+    city = factory.Sequence(lambda n: f"City {n}")
+
+
+class BusinessDeveloperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessDeveloper
+
+    user = factory.SubFactory(UserFactory)
+    lab = factory.SubFactory(LabFactory)
+
+
+class EmbassyStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmbassyStaff
+
+    user = factory.SubFactory(UserFactory)
+    post = factory.SubFactory(PostFactory)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Studio {n}")
+    slug = factory.Sequence(lambda n: f"studio-{n}")
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n}")
+    city = "Rotterdam"
+    size = Company.Size.MICRO
+    pitch = "We design things people love to use."
+    is_listed = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = Membership.Role.OWNER
