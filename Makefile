@@ -12,8 +12,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# The compiled catalogues are committed too, so a machine without GNU gettext still runs.
 messages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt (GNU gettext) not found: using the committed .mo files"; fi
 
 static: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0

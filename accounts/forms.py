@@ -18,7 +18,9 @@ def _terms_label():
 
 
 class SignupForm(AllauthSignupForm):
-    full_name = forms.CharField(label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     accept_terms = forms.BooleanField(
         label=lazy(_terms_label, str)(),
         error_messages={"required": _("Please accept the terms and privacy statement to create an account.")},

@@ -19,6 +19,9 @@ class Discipline(BilingualName, models.Model):
         verbose_name = _("discipline")
         verbose_name_plural = _("disciplines")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class CompanyQuerySet(models.QuerySet):
     def listed(self):
@@ -87,7 +90,9 @@ class Membership(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
     )
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
 

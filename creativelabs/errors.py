@@ -1,8 +1,8 @@
 """Error pages in the site's style. The 500 page renders without a request context."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
-from django.http import HttpResponseServerError
 
 
 def bad_request(request, exception=None):

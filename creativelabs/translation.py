@@ -22,6 +22,3 @@ class BilingualName:
     @property
     def description(self) -> str:
         return in_active_language(self, "description")
-
-    def __str__(self) -> str:
-        return self.name

@@ -13,7 +13,13 @@ admin.site.site_title = "Creative Labs admin"
 
 urlpatterns = [
     path("", home, name="home"),
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html", extra_context={"terms_version": settings.TERMS_VERSION}), name="privacy"),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="pages/privacy.html", extra_context={"terms_version": settings.TERMS_VERSION}
+        ),
+        name="privacy",
+    ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

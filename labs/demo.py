@@ -60,22 +60,59 @@ POSTS = [
 
 # (e-mail, name, Lab slug, job title, bio)
 DEVELOPERS = [
-    ("anna.berlin@demo.creativelabs.example", "Anna Vermeulen", "berlin", "Business developer, mobility and energy",
-     "Ten years in Berlin's start-up and city-innovation scene; before that a product designer in Eindhoven."),
-    ("jonas.berlin@demo.creativelabs.example", "Jonas Keller", "berlin", "Business developer, health and care",
-     "Worked for a German hospital group on patient experience; speaks Dutch since his studies in Delft."),
-    ("li.shanghai@demo.creativelabs.example", "Li Wei", "shanghai", "Business developer, urban renewal",
-     "Former project lead at a Shanghai design institute, with a network among district governments."),
-    ("chen.shenzhen@demo.creativelabs.example", "Chen Yu", "shenzhen", "Business developer, creative technology",
-     "Ran a hardware accelerator in Shenzhen and knows the Greater Bay Area's game and tech studios."),
-    ("maria.newyork@demo.creativelabs.example", "Maria Alvarez", "new-york", "Business developer, health and water",
-     "Worked with New York City agencies on resilient waterfronts and public health campaigns."),
+    (
+        "anna.berlin@demo.creativelabs.example",
+        "Anna Vermeulen",
+        "berlin",
+        "Business developer, mobility and energy",
+        "Ten years in Berlin's start-up and city-innovation scene; before that a product designer in Eindhoven.",
+    ),
+    (
+        "jonas.berlin@demo.creativelabs.example",
+        "Jonas Keller",
+        "berlin",
+        "Business developer, health and care",
+        "Worked for a German hospital group on patient experience; speaks Dutch since his studies in Delft.",
+    ),
+    (
+        "li.shanghai@demo.creativelabs.example",
+        "Li Wei",
+        "shanghai",
+        "Business developer, urban renewal",
+        "Former project lead at a Shanghai design institute, with a network among district governments.",
+    ),
+    (
+        "chen.shenzhen@demo.creativelabs.example",
+        "Chen Yu",
+        "shenzhen",
+        "Business developer, creative technology",
+        "Ran a hardware accelerator in Shenzhen and knows the Greater Bay Area's game and tech studios.",
+    ),
+    (
+        "maria.newyork@demo.creativelabs.example",
+        "Maria Alvarez",
+        "new-york",
+        "Business developer, health and water",
+        "Worked with New York City agencies on resilient waterfronts and public health campaigns.",
+    ),
 ]
 
 # (e-mail, name, country, post city, job title)
 EMBASSY_STAFF = [
-    ("sanne.embassy-de@demo.creativelabs.example", "Sanne de Boer", "DE", "Berlin", "Economic diplomat, creative industries"),
-    ("pieter.consulate-cn@demo.creativelabs.example", "Pieter Jansen", "CN", "Shanghai", "Trade officer, creative industries"),
+    (
+        "sanne.embassy-de@demo.creativelabs.example",
+        "Sanne de Boer",
+        "DE",
+        "Berlin",
+        "Economic diplomat, creative industries",
+    ),
+    (
+        "pieter.consulate-cn@demo.creativelabs.example",
+        "Pieter Jansen",
+        "CN",
+        "Shanghai",
+        "Trade officer, creative industries",
+    ),
     ("emma.embassy-us@demo.creativelabs.example", "Emma Visser", "US", "Washington", "Economic affairs, innovation"),
 ]
 

@@ -39,6 +39,9 @@ class Country(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("labs:country", kwargs={"code": self.code.lower()})
+
     @property
     def name(self) -> str:
         return str(countries.name(self.code)) or self.code
@@ -46,9 +49,6 @@ class Country(models.Model):
     @property
     def introduction(self) -> str:
         return in_active_language(self, "introduction")
-
-    def get_absolute_url(self) -> str:
-        return reverse("labs:country", kwargs={"code": self.code.lower()})
 
 
 class Lab(models.Model):
@@ -66,7 +66,9 @@ class Lab(models.Model):
         decimal_places=2,
         default=Decimal("5.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_FEE_PERCENTAGE)],
-        help_text=_("What a business developer of this Lab asks of a resulting deal, unless an opportunity says otherwise."),
+        help_text=_(
+            "What a business developer of this Lab asks of a resulting deal, unless an opportunity says otherwise."
+        ),
     )
     is_trusted = models.BooleanField(
         _("trusted"), default=False, help_text=_("Business developers of a trusted Lab may publish without review.")
@@ -87,12 +89,12 @@ class Lab(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("labs:lab", kwargs={"slug": self.slug})
+
     @property
     def description(self) -> str:
         return in_active_language(self, "description")
-
-    def get_absolute_url(self) -> str:
-        return reverse("labs:lab", kwargs={"slug": self.slug})
 
 
 class Post(models.Model):
@@ -135,7 +137,9 @@ class Theme(BilingualName, models.Model):
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     countries = models.ManyToManyField(Country, blank=True, related_name="themes", verbose_name=_("countries"))
     is_archived = models.BooleanField(
-        _("archived"), default=False, help_text=_("Archived themes stay on old records but can't be chosen for new ones.")
+        _("archived"),
+        default=False,
+        help_text=_("Archived themes stay on old records but can't be chosen for new ones."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -146,6 +150,9 @@ class Theme(BilingualName, models.Model):
         ordering = ["name_en"]
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("labs:theme", kwargs={"slug": self.slug})

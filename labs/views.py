@@ -49,9 +49,7 @@ def lab_detail(request, slug: str):
     lab = get_object_or_404(Lab.objects.select_related("country"), slug=slug)
     developers = BusinessDeveloper.objects.filter(lab=lab).select_related("user")
     companies = visible_companies(request.user).present_in(lab.country_id).prefetch_related("disciplines")
-    return render(
-        request, "labs/lab_detail.html", {"lab": lab, "developers": developers, "companies": companies}
-    )
+    return render(request, "labs/lab_detail.html", {"lab": lab, "developers": developers, "companies": companies})
 
 
 def theme_list(request):
@@ -117,4 +115,3 @@ def pending_invitation(request):
     if not token:
         return redirect("home")
     return redirect("labs:invitation_accept", token=token)
-
