@@ -26,7 +26,7 @@ run: $(STAMP) messages static
 	$(BIN)/python manage.py seed_demo --if-empty
 	@if [ -n "$$CELERY_BROKER_URL$$REDIS_URL" ]; then \
 		echo "Starting web, worker and beat on http://127.0.0.1:8000"; \
-		PORT=8000 $(BIN)/honcho start -f Procfile; \
+		PATH="$(CURDIR)/$(BIN):$$PATH" PORT=8000 $(BIN)/honcho start -f Procfile; \
 	else \
 		echo "Serving on http://127.0.0.1:8000 (embedded default: SQLite under var/, tasks in-process)"; \
 		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
