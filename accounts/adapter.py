@@ -31,8 +31,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request):
-        from labs.views import PENDING_INVITATION_SESSION_KEY
+        from .views import PENDING_LINK_SESSION_KEY
 
-        if request.session.get(PENDING_INVITATION_SESSION_KEY):
-            return reverse("labs:invitation_continue")
+        if request.session.get(PENDING_LINK_SESSION_KEY):
+            return reverse("accounts:continue")
         return super().get_login_redirect_url(request)

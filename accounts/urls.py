@@ -7,4 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("two-factor-required/", views.mfa_required, name="mfa_required"),
+    path("continue/", views.continue_pending_link, name="continue"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/export/", views.privacy_export, name="privacy_export"),
+    path("delete/", views.account_delete, name="delete"),
 ]

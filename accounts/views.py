@@ -1,11 +1,16 @@
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from . import services
 from .forms import ProfileForm
 
 
@@ -48,3 +53,54 @@ def _remember_language(response, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+# An invitation followed before logging in is kept here, so it survives sign-up and verification.
+PENDING_LINK_SESSION_KEY = "pending_invitation_path"
+
+
+def remember_pending_link(request) -> None:
+    request.session[PENDING_LINK_SESSION_KEY] = request.path
+
+
+def forget_pending_link(request) -> None:
+    request.session.pop(PENDING_LINK_SESSION_KEY, None)
+
+
+@login_required
+def continue_pending_link(request):
+    """Logged-in users: go back to the invitation they followed before logging in."""
+    path = request.session.get(PENDING_LINK_SESSION_KEY, "")
+    if not path or not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return redirect("home")
+    return redirect(path)
+
+
+@login_required
+def privacy(request):
+    """Any logged-in user: download their data, or delete their account."""
+    return render(request, "accounts/privacy.html")
+
+
+@login_required
+def privacy_export(request):
+    """Any logged-in user: everything the portal holds about them and their company, as JSON."""
+    response = JsonResponse(services.user_export_data(request.user), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="creative-labs-my-data.json"'
+    return response
+
+
+@login_required
+@reauthentication_required
+def account_delete(request):
+    """Any logged-in user, after entering their password again: delete the account."""
+    if request.method == "POST":
+        try:
+            services.user_delete(user=request.user)
+        except services.AccountError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:privacy")
+        logout(request)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("home")
+    return render(request, "accounts/account_delete.html")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -34,6 +35,16 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(presence_countries__contains=country_code.upper())
 
 
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("de", _("German")),
+    ("zh", _("Chinese")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+]
+
+
 class Company(models.Model):
     """A Dutch creative SME."""
 
@@ -62,7 +73,18 @@ class Company(models.Model):
         blank=True,
         help_text=_("Countries where the company already has an office, a partner or staff."),
     )
-    is_listed = models.BooleanField(_("listed in the public directory"), default=False)
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    is_listed = models.BooleanField(
+        _("listed in the public directory"),
+        default=False,
+        help_text=_("Visitors see listed companies; business developers and embassy staff see every company."),
+    )
+    open_to_matching = models.BooleanField(
+        _("open to match suggestions"),
+        default=True,
+        help_text=_("Business developers may suggest your company for opportunities."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -78,6 +100,9 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("companies:detail", kwargs={"slug": self.slug})
 
 
 class Membership(models.Model):
@@ -103,3 +128,121 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company} ({self.get_role_display()})"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    LAB = "lab", _("Lab only (business developers and embassy staff)")
+    PRIVATE = "private", _("Private (your company only)")
+
+
+class PortfolioItemQuerySet(models.QuerySet):
+    def visible_to(self, roles, company=None):
+        """Items a viewer may see: own company all, programme staff public + Lab-only, else public."""
+        if company is not None and roles.membership is not None and roles.membership.company_id == company.pk:
+            return self
+        if roles.is_programme_staff:
+            return self.exclude(visibility=Visibility.PRIVATE)
+        return self.filter(visibility=Visibility.PUBLIC)
+
+
+class PortfolioItem(models.Model):
+    """A piece of work that shows what a company can do."""
+
+    MAX_IMAGES = 6
+    MAX_PDFS = 2
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="portfolio", verbose_name=_("company"))
+    title = models.CharField(_("title"), max_length=150)
+    client = models.CharField(_("client"), max_length=150, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    country = CountryField(_("country of the work"), blank=True)
+    description = models.TextField(_("description"))
+    disciplines = models.ManyToManyField(Discipline, blank=True, related_name="+", verbose_name=_("disciplines"))
+    themes = models.ManyToManyField("labs.Theme", blank=True, related_name="+", verbose_name=_("themes"))
+    link = models.URLField(_("link"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PortfolioItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("portfolio item")
+        verbose_name_plural = _("portfolio items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__isnull=True) | models.Q(year__gte=1900, year__lte=2100),
+                name="portfolio_year_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def cover(self):
+        files = [f for f in self.files.all() if f.kind == PortfolioFile.Kind.IMAGE]
+        return next((f for f in files if f.is_cover), files[0] if files else None)
+
+
+def _portfolio_path(instance, filename: str) -> str:
+    # `filename` is already a generated name (see companies/uploads.py), never the user's.
+    return f"companies/{instance.item.company_id}/portfolio/{filename}"
+
+
+class PortfolioFile(models.Model):
+    """An image or PDF of a portfolio item, stored re-encoded under a generated name."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        PDF = "pdf", _("PDF")
+
+    item = models.ForeignKey(PortfolioItem, on_delete=models.CASCADE, related_name="files", verbose_name=_("item"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_portfolio_path, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_portfolio_path, max_length=255, blank=True)
+    original_name = models.CharField(_("original file name"), max_length=150)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    is_cover = models.BooleanField(_("cover image"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("portfolio file")
+        verbose_name_plural = _("portfolio files")
+        constraints = [
+            models.UniqueConstraint(fields=["item"], condition=models.Q(is_cover=True), name="one_cover_per_item"),
+            models.CheckConstraint(condition=models.Q(is_cover=False) | models.Q(kind="image"), name="cover_is_image"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CompanyInvitation(models.Model):
+    """An owner's or member's invitation to a colleague to join the company."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+    )
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company}"

@@ -1,11 +1,93 @@
+from django.db.models import Q
+
 from accounts.roles import roles_of
 
-from .models import Company
+from .models import Company, PortfolioFile, PortfolioItem, Visibility
 
 
 def visible_companies(user):
-    """Companies this user may see in lists: all for programme staff, else the listed ones."""
+    """Companies this user may see: every one for programme staff; else listed ones and their own."""
     companies = Company.objects.all()
-    if roles_of(user).is_programme_staff:
+    roles = roles_of(user)
+    if roles.is_programme_staff:
         return companies
+    if roles.membership is not None:
+        return companies.filter(Q(is_listed=True) | Q(pk=roles.membership.company_id))
     return companies.listed()
+
+
+def visible_portfolio_items(user, company: Company):
+    return PortfolioItem.objects.filter(company=company).visible_to(roles_of(user), company)
+
+
+def visible_portfolio_files(user):
+    """Files this user may download: own company's; else those of visible items of visible companies."""
+    roles = roles_of(user)
+    files = PortfolioFile.objects.select_related("item")
+    own = Q(item__company_id=roles.membership.company_id) if roles.membership is not None else Q(pk__in=[])
+    if roles.is_programme_staff:
+        others = ~Q(item__visibility=Visibility.PRIVATE)
+    else:
+        others = Q(item__visibility=Visibility.PUBLIC, item__company__in=visible_companies(user))
+    return files.filter(own | others)
+
+
+def company_completeness(company: Company, *, portfolio_count: int) -> list[dict]:
+    """What a company profile still misses, and why it matters for matching."""
+    checks = [
+        (bool(company.description and len(company.description) >= 200), "description"),
+        (company.disciplines.exists(), "disciplines"),
+        (company.themes.exists(), "themes"),
+        (bool(company.target_countries), "target_countries"),
+        (bool(company.languages), "languages"),
+        (portfolio_count > 0, "portfolio"),
+        (bool(company.logo), "logo"),
+    ]
+    return [{"key": key, "done": done} for done, key in checks]
+
+
+# Company and portfolio fields that are bookkeeping, not the company's data.
+COMPANY_FIELDS_NOT_EXPORTED = {"id"}
+PORTFOLIO_FIELDS_NOT_EXPORTED = {"id", "company"}
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "storage"):  # a stored file
+        return value.name or ""
+    if hasattr(value, "code"):  # a django-countries Country
+        return value.code
+    if isinstance(value, (str, int, float, bool, dict)) or value is None:
+        return value
+    return [_plain(item) for item in value]  # lists, and django-countries' multiple values
+
+
+def company_export_data(company: Company) -> dict:
+    """A company's profile, team and portfolio metadata, for a member's data export."""
+    data = {
+        field.name: _plain(getattr(company, field.name))
+        for field in Company._meta.concrete_fields
+        if field.name not in COMPANY_FIELDS_NOT_EXPORTED
+    }
+    data["disciplines"] = list(company.disciplines.values_list("slug", flat=True))
+    data["themes"] = list(company.themes.values_list("slug", flat=True))
+    data["team"] = [
+        {"name": m.user.full_name, "email": m.user.email, "role": m.role}
+        for m in company.memberships.select_related("user")
+    ]
+    data["portfolio"] = []
+    for item in company.portfolio.prefetch_related("files", "disciplines", "themes"):
+        entry = {
+            field.name: _plain(getattr(item, field.name))
+            for field in PortfolioItem._meta.concrete_fields
+            if field.name not in PORTFOLIO_FIELDS_NOT_EXPORTED
+        }
+        entry["disciplines"] = [d.slug for d in item.disciplines.all()]
+        entry["themes"] = [t.slug for t in item.themes.all()]
+        entry["files"] = [
+            {"name": f.original_name, "kind": f.kind, "bytes": f.size_bytes, "uploaded_at": f.created_at.isoformat()}
+            for f in item.files.all()
+        ]
+        data["portfolio"].append(entry)
+    return data

@@ -187,7 +187,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Creative Labs"
 # Invitations to a staff role stay valid this long.
 ROLE_INVITATION_MAX_AGE = env.int("ROLE_INVITATION_MAX_AGE", default=7 * 24 * 3600)
+TEAM_INVITATION_MAX_AGE = env.int("TEAM_INVITATION_MAX_AGE", default=7 * 24 * 3600)
 TERMS_VERSION = "2026-11"
+# Uploaded logos and portfolio files per company, in bytes.
+COMPANY_STORAGE_QUOTA_BYTES = env.int("COMPANY_STORAGE_QUOTA_BYTES", default=200 * 1024 * 1024)
 
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"

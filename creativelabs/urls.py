@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("labs.urls")),
+    path("", include("companies.urls")),
 ]
 
 handler400 = "creativelabs.errors.bad_request"

@@ -1,7 +1,6 @@
 """Writes for labs/: role invitations and what accepting one grants."""
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,18 +9,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import forget_roles
 from creativelabs.celery import enqueue_on_commit
+from creativelabs.tokens import LinkError, make_link_token, read_link_token
 
 from .models import BusinessDeveloper, EmbassyStaff, Lab, Post, RoleInvitation
 
 _INVITATION_SALT = "labs.role-invitation"
 
-
-class InvitationError(Exception):
-    """A role invitation link that can't be used; the message is for the person who followed it."""
+InvitationError = LinkError
 
 
 def role_invitation_token(invitation: RoleInvitation) -> str:
-    return signing.dumps({"id": invitation.pk, "email": invitation.email.lower()}, salt=_INVITATION_SALT)
+    return make_link_token(salt=_INVITATION_SALT, pk=invitation.pk, email=invitation.email)
 
 
 def role_invitation_url(invitation: RoleInvitation) -> str:
@@ -31,16 +29,9 @@ def role_invitation_url(invitation: RoleInvitation) -> str:
 
 def role_invitation_from_token(token: str) -> RoleInvitation:
     """The invitation a link stands for; raises InvitationError if tampered, expired or used."""
-    try:
-        payload = signing.loads(token, salt=_INVITATION_SALT, max_age=settings.ROLE_INVITATION_MAX_AGE)
-    except signing.SignatureExpired:
-        raise InvitationError(_("This invitation has expired. Ask the programme team for a new one.")) from None
-    except signing.BadSignature:
-        raise InvitationError(_("This invitation link is not valid. Check that you copied all of it.")) from None
-    invitation = (
-        RoleInvitation.objects.select_related("lab__country", "post__country").filter(pk=payload.get("id")).first()
-    )
-    if invitation is None or invitation.email.lower() != payload.get("email"):
+    pk, email = read_link_token(token, salt=_INVITATION_SALT, max_age=settings.ROLE_INVITATION_MAX_AGE)
+    invitation = RoleInvitation.objects.select_related("lab__country", "post__country").filter(pk=pk).first()
+    if invitation is None or invitation.email.lower() != email:
         raise InvitationError(_("This invitation no longer exists. Ask the programme team for a new one."))
     if invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been used."))

@@ -11,6 +11,5 @@ urlpatterns = [
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("staff/invitations/", views.invitation_list, name="invitation_list"),
     path("staff/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
-    path("invitations/continue/", views.pending_invitation, name="invitation_continue"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

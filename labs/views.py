@@ -1,11 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required
+from accounts.views import forget_pending_link, remember_pending_link
 from companies.selectors import visible_companies
 
 from .forms import RoleInvitationForm
@@ -17,8 +17,6 @@ from .services import (
     role_invitation_from_token,
     role_invitation_send,
 )
-
-PENDING_INVITATION_SESSION_KEY = "role_invitation_token"
 
 
 def home(request):
@@ -94,24 +92,14 @@ def invitation_accept(request, token: str):
     except InvitationError as error:
         return render(request, "labs/invitation_invalid.html", {"error": str(error)}, status=400)
     if not request.user.is_authenticated:
-        # Kept in the session so the invitation survives sign-up and e-mail verification.
-        request.session[PENDING_INVITATION_SESSION_KEY] = token
+        remember_pending_link(request)
         return render(request, "labs/invitation_accept.html", {"invitation": invitation, "token": token})
     if request.method == "POST":
         try:
             role_invitation_accept(invitation=invitation, user=request.user)
         except InvitationError as error:
             return render(request, "labs/invitation_invalid.html", {"error": str(error)}, status=400)
-        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        forget_pending_link(request)
         messages.success(request, _("Welcome aboard: your role is active. Set up two-factor authentication next."))
         return redirect("home")
     return render(request, "labs/invitation_accept.html", {"invitation": invitation, "token": token})
-
-
-@login_required
-def pending_invitation(request):
-    """Logged-in users: continue with an invitation followed before logging in."""
-    token = request.session.get(PENDING_INVITATION_SESSION_KEY)
-    if not token:
-        return redirect("home")
-    return redirect("labs:invitation_accept", token=token)

@@ -27,9 +27,8 @@ requires_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis:
 
 @pytest.fixture(scope="session", autouse=True)
 def _static_manifest():
-    """Templates resolve {% static %} through the manifest; build it once if missing."""
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    """Templates resolve {% static %} through the manifest: collect once per run, so it is fresh."""
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

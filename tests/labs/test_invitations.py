@@ -55,8 +55,8 @@ def test_admin_invites_a_developer_who_signs_up_and_gets_the_role(
 
     invitee = UserFactory(email="new.bd@lab-a.example")
     response = client.post("/accounts/login/", {"login": invitee.email, "password": PASSWORD})
-    assert response["Location"] == "/invitations/continue/"
-    assert client.get("/invitations/continue/")["Location"] == path
+    assert response["Location"] == "/accounts/continue/"
+    assert client.get("/accounts/continue/")["Location"] == path
 
     response = client.post(path)
     assert response.status_code == 302

@@ -1,0 +1,43 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from creativelabs.search import text_search
+from labs.models import Theme
+
+from .models import Company, Discipline
+
+
+class CompanyFilter(django_filters.FilterSet):
+    """The directory's filters; every one is a GET parameter, so a filtered list can be shared."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    discipline = django_filters.ModelChoiceFilter(
+        field_name="disciplines", to_field_name="slug", queryset=Discipline.objects.all(), label=_("Discipline")
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes", to_field_name="slug", queryset=Theme.objects.all(), label=_("Theme")
+    )
+    target = django_filters.ChoiceFilter(
+        method="target_country", choices=lambda: list(countries), label=_("Target country")
+    )
+    presence = django_filters.ChoiceFilter(
+        method="presence_country", choices=lambda: list(countries), label=_("Local presence in")
+    )
+    size = django_filters.ChoiceFilter(choices=Company.Size.choices, label=_("Size"))
+    city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", label=_("City"))
+
+    class Meta:
+        model = Company
+        fields: list[str] = []
+        form = forms.Form
+
+    def search(self, queryset, name, value):
+        return text_search(queryset, value, ["name", "pitch", "description", "city"])
+
+    def target_country(self, queryset, name, value):
+        return queryset.filter(target_countries__contains=value)
+
+    def presence_country(self, queryset, name, value):
+        return queryset.present_in(value)
