@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from django.conf import settings
@@ -36,3 +37,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.session.get(PENDING_LINK_SESSION_KEY):
             return reverse("accounts:continue")
         return super().get_login_redirect_url(request)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator) -> bool:
+        # Staff roles must keep a second factor: removing the only TOTP would let anyone
+        # with the password enrol their own and act as business developer, staff or admin.
+        from allauth.mfa.models import Authenticator
+
+        from .roles import roles_of
+
+        if authenticator.type == Authenticator.Type.TOTP and roles_of(authenticator.user).requires_mfa:
+            return False
+        return super().can_delete_authenticator(authenticator)

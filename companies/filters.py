@@ -14,18 +14,22 @@ class CompanyFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     discipline = django_filters.ModelChoiceFilter(
-        field_name="disciplines", to_field_name="slug", queryset=Discipline.objects.all(), label=_("Discipline")
+        field_name="disciplines",
+        to_field_name="slug",
+        queryset=Discipline.objects.all(),
+        label=_("Discipline"),
+        empty_label=_("Any"),
     )
     theme = django_filters.ModelChoiceFilter(
-        field_name="themes", to_field_name="slug", queryset=Theme.objects.all(), label=_("Theme")
+        field_name="themes", to_field_name="slug", queryset=Theme.objects.all(), label=_("Theme"), empty_label=_("Any")
     )
     target = django_filters.ChoiceFilter(
-        method="target_country", choices=lambda: list(countries), label=_("Target country")
+        method="target_country", choices=lambda: list(countries), label=_("Target country"), empty_label=_("Any")
     )
     presence = django_filters.ChoiceFilter(
-        method="presence_country", choices=lambda: list(countries), label=_("Local presence in")
+        method="presence_country", choices=lambda: list(countries), label=_("Local presence in"), empty_label=_("Any")
     )
-    size = django_filters.ChoiceFilter(choices=Company.Size.choices, label=_("Size"))
+    size = django_filters.ChoiceFilter(choices=Company.Size.choices, label=_("Size"), empty_label=_("Any"))
     city = django_filters.CharFilter(field_name="city", lookup_expr="iexact", label=_("City"))
 
     class Meta:

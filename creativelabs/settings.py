@@ -184,6 +184,7 @@ ACCOUNT_SESSION_REMEMBER = None
 # allauth counts failed logins per address in the shared cache; the sixth in a minute gets 429.
 ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "Creative Labs"
 # Invitations to a staff role stay valid this long.
 ROLE_INVITATION_MAX_AGE = env.int("ROLE_INVITATION_MAX_AGE", default=7 * 24 * 3600)

@@ -67,3 +67,27 @@ def test_deactivating_totp_requires_reauthentication(client, developer_a):
     response = client.get("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_staff_cannot_switch_off_their_only_second_factor(client, developer_a):
+    from allauth.mfa.models import Authenticator
+
+    client.post("/accounts/login/", {"login": developer_a.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    response = client.post("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 200
+    assert Authenticator.objects.filter(user=developer_a, type="totp").exists()
+
+
+def test_sme_member_may_switch_off_totp(client, sme_owner):
+    from allauth.mfa.models import Authenticator
+
+    from tests.factories import give_mfa
+
+    give_mfa(sme_owner)
+    client.post("/accounts/login/", {"login": sme_owner.email, "password": PASSWORD})
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert client.post("/accounts/2fa/totp/deactivate/").status_code == 302
+    assert not Authenticator.objects.filter(user=sme_owner, type="totp").exists()

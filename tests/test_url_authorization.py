@@ -1,0 +1,636 @@
+"""Who may open what: every URL of the project, declared per role and checked with real requests.
+
+`test_every_url_has_a_declaration` walks the project's URL resolver and fails for any URL pattern
+without a declaration (and for declarations whose URL no longer exists). `test_url_authorization`
+then requests every declared URL once per role and compares the response with the declaration.
+
+Adding a URL (later issues do this):
+
+1. Add a row to `EXPECTATIONS`, keyed by the pattern's full name (`namespace:name`; the route string
+   for a pattern without a name, then also give `path=`). Columns are the roles, in the order
+   visitor (anonymous), sme (`sme_owner`), developer (`developer_a`), embassy (`embassy_de`),
+   admin (`admin_user`); each cell is an outcome:
+     200, 400, 403, 404, 405, ...  the status code;
+     LOGIN                         a redirect to the login page with ?next= this URL;
+     Redirect("/x/", next=...)     a redirect to exactly that place (`then=` checks where it leads);
+   never 500.
+2. URL arguments go in `kwargs=`: a dict, or a function of `w`, through which any fixture is
+   available by name (`w.lab_a.slug`, `w.own_file.pk`); the objects used here are the fixtures below.
+3. POST-only actions: declare `method="POST"` (and `data=`) for the action and add a `name[GET]`
+   row expecting 405. More cases for one URL (a bogus and a valid token, another company's object)
+   are rows keyed `name[what]`; everything after `[` is only a label.
+4. `reauthenticated=True` logs in through the login form (and the TOTP step) instead of
+   `force_login`, for pages behind allauth's "enter your password again".
+
+The Django admin (namespace `admin`) has a rule instead of rows: visitors are sent to the admin
+login and from there to allauth's login page, logged-in non-staff get 403 there, admins get 200.
+The rule is checked on the index, every app index and the changelist and add page of every
+registered model; rows in `EXPECTATIONS` add or override admin cases (login, logout, objects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from companies.models import CompanyInvitation, PortfolioFile, PortfolioItem, Visibility
+from companies.services import team_invitation_token
+from labs.models import RoleInvitation, Theme
+from labs.services import role_invitation_token
+
+from .factories import PASSWORD, CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+# Role -> the fixture that is that person (None: not logged in).
+ROLES: dict[str, str | None] = {
+    "visitor": None,
+    "sme": "sme_owner",
+    "developer": "developer_a",
+    "embassy": "embassy_de",
+    "admin": "admin_user",
+}
+
+ADMIN_NAMESPACE = "admin"
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A redirect to `to` (path and query compared as parsed, so encoding does not matter).
+
+    next=True: the query also carries ?next=<the requested URL>. to may be a function of `w`.
+    then: what the redirect target answers when followed (with GET, as the browser would).
+    """
+
+    to: str | Callable[[World], str]
+    next: bool = False
+    then: Outcome | None = None
+    status: int = 302
+
+    def __str__(self) -> str:
+        to = "<computed>" if callable(self.to) else self.to
+        suffix = "?next=<this URL>" if self.next else ""
+        return f"{self.status} -> {to}{suffix}" + (f" then {self.then}" if self.then is not None else "")
+
+
+Outcome = int | Redirect
+
+LOGIN = Redirect("/accounts/login/", next=True)
+REAUTHENTICATE = Redirect("/accounts/reauthenticate/", next=True)
+HOME = Redirect("/")
+# The admin sends whoever is not staff to its own login page, which allauth's secure_admin_login
+# turns into a redirect to the portal's login page (visitors) or a 403 (logged-in non-staff).
+ADMIN_LOGIN = Redirect("/admin/login/", next=True, then=LOGIN)
+ADMIN_DENIED = Redirect("/admin/login/", next=True, then=403)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One row of the matrix: the outcome per role, and how to make the request."""
+
+    visitor: Outcome
+    sme: Outcome
+    developer: Outcome
+    embassy: Outcome
+    admin: Outcome
+    kwargs: dict[str, Any] | Callable[[World], dict[str, Any]] = field(default_factory=dict)
+    method: str = "GET"
+    data: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
+    query: dict[str, str] | None = None
+    path: str | None = None  # for patterns without a name
+    reauthenticated: bool = False  # entered the password again, as allauth asks before sensitive pages
+
+    def __post_init__(self):
+        for role in ROLES:
+            outcome = getattr(self, role)
+            assert isinstance(outcome, Redirect) or (isinstance(outcome, int) and outcome < 500), outcome
+
+
+class World:
+    """Fixtures by attribute, created only when a row asks for them."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name: str):
+        return self._request.getfixturevalue(name)
+
+
+# --- Objects the rows use -----------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32  # served as stored; its content does not matter here
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hundreds of users are made here; the default hasher would take most of the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def _handler():
+    """One request handler for all cases: loading the middleware (WhiteNoise indexes every static
+    file) would otherwise take most of the run."""
+    return Client().handler
+
+
+@pytest.fixture
+def client(_handler):
+    client = Client()
+    client.handler = _handler
+    return client
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _item(company, visibility: str, title: str) -> PortfolioItem:
+    return PortfolioItem.objects.create(company=company, title=title, description="Work.", visibility=visibility)
+
+
+def _image(item: PortfolioItem) -> PortfolioFile:
+    stored = PortfolioFile(
+        item=item, kind=PortfolioFile.Kind.IMAGE, original_name="work.png", content_type="image/png", size_bytes=40
+    )
+    stored.file.save("work.png", ContentFile(PNG), save=False)
+    stored.thumbnail.save("work-thumb.png", ContentFile(PNG), save=False)
+    stored.save()
+    return stored
+
+
+@pytest.fixture
+def company_with_logo(company, media):
+    company.logo.save("logo.png", ContentFile(PNG))
+    return company
+
+
+@pytest.fixture
+def unlisted_company(media):
+    company = CompanyFactory(name="Unlisted Studio", slug="unlisted-studio", is_listed=False)
+    company.logo.save("logo.png", ContentFile(PNG))
+    return company
+
+
+@pytest.fixture
+def own_item(company):
+    """A public portfolio item of sme_owner's company."""
+    return _item(company, Visibility.PUBLIC, "Own public work")
+
+
+@pytest.fixture
+def own_file(own_item, media):
+    return _image(own_item)
+
+
+@pytest.fixture
+def other_company(outsider_sme):
+    return outsider_sme.membership.company
+
+
+@pytest.fixture
+def other_item(other_company):
+    """An item of a company sme_owner does not belong to, visible to programme staff only."""
+    return _item(other_company, Visibility.LAB, "Their Lab-only work")
+
+
+@pytest.fixture
+def lab_only_file(other_item, media):
+    return _image(other_item)
+
+
+@pytest.fixture
+def private_file(other_company, media):
+    return _image(_item(other_company, Visibility.PRIVATE, "Their private work"))
+
+
+@pytest.fixture
+def theme(db):
+    return Theme.objects.active().first()  # seeded by a migration
+
+
+@pytest.fixture
+def colleague_membership(sme_colleague):
+    return sme_colleague.membership
+
+
+@pytest.fixture
+def role_invitation(lab_a):
+    return RoleInvitation.objects.create(email="invitee@lab-a.example", role="business_developer", lab=lab_a)
+
+
+@pytest.fixture
+def team_invitation(company):
+    return CompanyInvitation.objects.create(company=company, email="new-colleague@studio.example")
+
+
+# --- The matrix ---------------------------------------------------------------------------------
+
+BOGUS_TOKEN = "not-a-real-token"
+
+# fmt: off
+EXPECTATIONS: dict[str, Expect] = {
+    # Portal pages                          visitor  sme      developer  embassy  admin
+    "home":                          Expect(200,     200,     200,       200,     200),
+    "privacy":                       Expect(200,     200,     200,       200,     200),
+    "robots":                        Expect(200,     200,     200,       200,     200),
+    "set_language":                  Expect(HOME,    HOME,    HOME,      HOME,    HOME,
+                                            method="POST", data={"language": "en"}),
+    "set_language[GET]":             Expect(405,     405,     405,       405,     405),
+    "labs:country":                  Expect(200,     200,     200,       200,     200, kwargs={"code": "de"}),
+    "labs:country[not a focus one]": Expect(404,     404,     404,       404,     404, kwargs={"code": "nl"}),
+    "labs:lab":                      Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.lab_a.slug}),
+    "labs:lab[unknown]":             Expect(404,     404,     404,       404,     404, kwargs={"slug": "no-such-lab"}),
+    "labs:theme_list":               Expect(200,     200,     200,       200,     200),
+    "labs:theme":                    Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.theme.slug}),
+    "labs:theme[unknown]":           Expect(404,     404,     404,       404,     404, kwargs={"slug": "no-theme"}),
+    "labs:invitation_list":          Expect(LOGIN,   403,     403,       403,     200),
+    "labs:invitation_resend":        Expect(LOGIN,   403,     403,       403,     Redirect("/staff/invitations/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.role_invitation.pk}),
+    "labs:invitation_resend[GET]":   Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.role_invitation.pk}),
+    "labs:invitation_accept":        Expect(400,     400,     400,       400,     400, kwargs={"token": BOGUS_TOKEN}),
+    "labs:invitation_accept[valid]": Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"token": role_invitation_token(w.role_invitation)}),
+
+    # Companies                             visitor  sme      developer  embassy  admin
+    "companies:directory":           Expect(200,     200,     200,       200,     200),
+    "companies:detail":              Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.company.slug}),
+    "companies:detail[unlisted]":    Expect(404,     404,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.unlisted_company.slug}),
+    "companies:logo":                Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.company_with_logo.slug}),
+    "companies:logo[unlisted]":      Expect(404,     404,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.unlisted_company.slug}),
+    "companies:logo[none]":          Expect(404,     404,     404,       404,     404,
+                                            kwargs=lambda w: {"slug": w.company.slug}),
+    "companies:file":                Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:file[lab only]":      Expect(404,     404,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.lab_only_file.pk}),
+    "companies:file[private]":       Expect(404,     404,     404,       404,     404,
+                                            kwargs=lambda w: {"pk": w.private_file.pk}),
+    "companies:thumbnail":           Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:thumbnail[lab only]": Expect(404,     404,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.lab_only_file.pk}),
+    "companies:thumbnail[private]":  Expect(404,     404,     404,       404,     404,
+                                            kwargs=lambda w: {"pk": w.private_file.pk}),
+    "companies:dashboard":           Expect(LOGIN,   200,     403,       403,     403),
+    "companies:register":            Expect(LOGIN,   Redirect("/company/"), 403, 403,     403),
+    "companies:edit":                Expect(LOGIN,   200,     403,       403,     403),
+    "companies:delete":              Expect(LOGIN,   200,     403,       403,     403),
+    "companies:team":                Expect(LOGIN,   200,     403,       403,     403),
+    "companies:team_remove":         Expect(LOGIN,   Redirect("/company/team/"), 403, 403,  403,
+                                            method="POST", kwargs=lambda w: {"pk": w.colleague_membership.pk}),
+    "companies:team_remove[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.outsider_sme.membership.pk}),
+    "companies:team_remove[GET]":    Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.colleague_membership.pk}),
+    "companies:team_make_owner":     Expect(LOGIN,   Redirect("/company/team/"), 403, 403,  403,
+                                            method="POST", kwargs=lambda w: {"pk": w.colleague_membership.pk}),
+    "companies:team_make_owner[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.outsider_sme.membership.pk}),
+    "companies:team_make_owner[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.colleague_membership.pk}),
+    "companies:join":                Expect(400,     400,     400,       400,     400, kwargs={"token": BOGUS_TOKEN}),
+    "companies:join[valid]":         Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"token": team_invitation_token(w.team_invitation)}),
+    "companies:portfolio_new":       Expect(LOGIN,   200,     403,       403,     403),
+    "companies:portfolio_edit":      Expect(LOGIN,   200,     403,       403,     403,
+                                            kwargs=lambda w: {"pk": w.own_item.pk}),
+    "companies:portfolio_edit[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            kwargs=lambda w: {"pk": w.other_item.pk}),
+    "companies:portfolio_delete":    Expect(LOGIN,   200,     403,       403,     403,
+                                            kwargs=lambda w: {"pk": w.own_item.pk}),
+    # Deleting (POST) another company's item.
+    "companies:portfolio_delete[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.other_item.pk}),
+    "companies:portfolio_move":      Expect(LOGIN,   Redirect("/company/"), 403, 403,       403,
+                                            method="POST", data={"direction": "up"},
+                                            kwargs=lambda w: {"pk": w.own_item.pk}),
+    "companies:portfolio_move[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", data={"direction": "up"},
+                                            kwargs=lambda w: {"pk": w.other_item.pk}),
+    "companies:portfolio_move[GET]": Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.own_item.pk}),
+    # Without a file: the form is shown again with its error.
+    "companies:portfolio_file_add":  Expect(LOGIN,   400,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.own_item.pk}),
+    "companies:portfolio_file_add[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.other_item.pk}),
+    "companies:portfolio_file_add[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.own_item.pk}),
+    "companies:portfolio_file_delete":
+                                     Expect(LOGIN,   Redirect(lambda w: f"/company/portfolio/{w.own_item.pk}/"),
+                                            403,     403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:portfolio_file_delete[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.lab_only_file.pk}),
+    "companies:portfolio_file_delete[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:portfolio_file_cover":
+                                     Expect(LOGIN,   Redirect(lambda w: f"/company/portfolio/{w.own_item.pk}/"),
+                                            403,     403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:portfolio_file_cover[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.lab_only_file.pk}),
+    "companies:portfolio_file_cover[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:portfolio_file_move": Expect(LOGIN,   Redirect(lambda w: f"/company/portfolio/{w.own_item.pk}/"),
+                                            403,     403,     403,
+                                            method="POST", data={"direction": "up"},
+                                            kwargs=lambda w: {"pk": w.own_file.pk}),
+    "companies:portfolio_file_move[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", data={"direction": "up"},
+                                            kwargs=lambda w: {"pk": w.lab_only_file.pk}),
+    "companies:portfolio_file_move[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.own_file.pk}),
+
+    # The portal's account pages          visitor  sme      developer  embassy  admin
+    "accounts:profile":              Expect(LOGIN,   200,     200,       200,     200),
+    "accounts:mfa_required":         Expect(LOGIN,   200,     200,       200,     200),
+    # Nothing pending: back home.
+    "accounts:continue":             Expect(LOGIN,   HOME,    HOME,      HOME,    HOME),
+    "accounts:privacy":              Expect(LOGIN,   200,     200,       200,     200),
+    "accounts:privacy_export":       Expect(LOGIN,   200,     200,       200,     200),
+    "accounts:delete":               Expect(LOGIN,   REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE),
+    "accounts:delete[reauthenticated]":
+                                     Expect(LOGIN,   200,     200,       200,     200, reauthenticated=True),
+
+    # allauth: account                      visitor  sme      developer  embassy  admin
+    "account_login":                 Expect(200,     HOME,    HOME,      HOME,    HOME),
+    "account_signup":                Expect(200,     HOME,    HOME,      HOME,    HOME),
+    # Logged in: a page asking to confirm (logging out is a POST); not logged in: nothing to do.
+    "account_logout":                Expect(HOME,    200,     200,       200,     200),
+    "account_logout[POST]":          Expect(HOME,    HOME,    HOME,      HOME,    HOME, method="POST"),
+    "account_inactive":              Expect(200,     200,     200,       200,     200),
+    "account_reauthenticate":        Expect(LOGIN,   200,     200,       200,     200),
+    "account_request_reauthentication_code":
+                                     Expect(LOGIN,   200,     200,       200,     200),
+    "account_confirm_reauthentication_code":
+                                     Expect(LOGIN,   Redirect("/accounts/reauthenticate/code/"),
+                                            Redirect("/accounts/reauthenticate/code/"),
+                                            Redirect("/accounts/reauthenticate/code/"),
+                                            Redirect("/accounts/reauthenticate/code/")),
+    "account_email":                 Expect(LOGIN,   200,     200,       200,     200),
+    "account_email_verification_sent":
+                                     Expect(200,     200,     200,       200,     200),
+    # A bogus key shows allauth's "link invalid or expired" page.
+    "account_confirm_email":         Expect(200,     200,     200,       200,     200, kwargs={"key": BOGUS_TOKEN}),
+    "account_change_password":       Expect(LOGIN,   200,     200,       200,     200),
+    # Everyone here has a password, so "set" becomes "change".
+    "account_set_password":          Expect(LOGIN,   Redirect("/accounts/password/change/"),
+                                            Redirect("/accounts/password/change/"),
+                                            Redirect("/accounts/password/change/"),
+                                            Redirect("/accounts/password/change/")),
+    "account_reset_password":        Expect(200,     200,     200,       200,     200),
+    "account_reset_password_done":   Expect(200,     200,     200,       200,     200),
+    # A bogus key shows allauth's "bad token" page.
+    "account_reset_password_from_key":
+                                     Expect(200,     200,     200,       200,     200,
+                                            kwargs={"uidb36": "1", "key": "set-" + BOGUS_TOKEN}),
+    "account_reset_password_from_key_done":
+                                     Expect(200,     200,     200,       200,     200),
+    # No login by code in progress.
+    "account_confirm_login_code":    Expect(Redirect("/accounts/login/"), HOME, HOME, HOME,   HOME),
+
+    # allauth: two-factor                   visitor  sme      developer  embassy  admin
+    "mfa_index":                     Expect(LOGIN,   200,     200,       200,     200),
+    # No login in progress.
+    "mfa_authenticate":              Expect(Redirect("/accounts/login/"), HOME, HOME, HOME,   HOME),
+    "mfa_reauthenticate":            Expect(LOGIN,   Redirect("/accounts/reauthenticate/"), 200, 200, 200),
+    "mfa_activate_totp":             Expect(LOGIN,   REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE),
+    "mfa_activate_totp[reauthenticated]":
+                                     Expect(LOGIN,   200,     Redirect("/accounts/2fa/totp/deactivate/"),
+                                            Redirect("/accounts/2fa/totp/deactivate/"),
+                                            Redirect("/accounts/2fa/totp/deactivate/"), reauthenticated=True),
+    # sme_owner has no TOTP to deactivate.
+    "mfa_deactivate_totp":           Expect(LOGIN,   404,     REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE),
+    "mfa_deactivate_totp[reauthenticated]":
+                                     Expect(LOGIN,   404,     200,       200,     200, reauthenticated=True),
+    # Nobody here has generated recovery codes yet.
+    "mfa_view_recovery_codes":       Expect(LOGIN,   404,     404,       404,     404),
+    "mfa_download_recovery_codes":   Expect(LOGIN,   404,     404,       404,     404),
+    "mfa_generate_recovery_codes":   Expect(LOGIN,   REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE),
+    # sme_owner sees the form, which refuses to generate codes without another factor.
+    "mfa_generate_recovery_codes[reauthenticated]":
+                                     Expect(LOGIN,   200,     200,       200,     200, reauthenticated=True),
+
+    # Django admin: the namespace rule (see admin_rule) plus these
+    #                                       visitor      sme           developer     embassy       admin
+    "admin:login":                   Expect(LOGIN,       403,          403,          403,          Redirect("/admin/")),
+    # Logging out is a POST; a GET by anyone who is not staff is sent to the admin index.
+    "admin:logout":                  Expect(Redirect("/admin/"), Redirect("/admin/"), Redirect("/admin/"),
+                                            Redirect("/admin/"), 405),
+    "admin:password_change":         Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200),
+    "admin:password_change_done":    Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200),
+    "admin:jsi18n":                  Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200),
+    # Without (or with wrong) parameters the autocomplete refuses everyone.
+    "admin:autocomplete":            Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
+    "admin:autocomplete[valid]":     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            query={"app_label": "companies", "model_name": "membership",
+                                                   "field_name": "company", "term": "studio"}),
+    "admin:view_on_site":            Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED,
+                                            Redirect(lambda w: f"/companies/{w.company.slug}/"),
+                                            kwargs=lambda w: _content_object(w.company)),
+    "admin:labs_lab_change":         Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.lab_a.pk}),
+    "admin:labs_lab_history":        Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.lab_a.pk}),
+    "admin:labs_lab_delete":         Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.lab_a.pk}),
+    "admin:companies_company_change":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.company.pk}),
+    "admin:accounts_user_change":    Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.plain_user.pk}),
+    # An unknown address under /admin/ gives nothing away to whoever is not staff.
+    "admin/(?P<url>.*)$":            Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 404,
+                                            path="/admin/no-such-page/"),
+}
+# fmt: on
+
+
+def _content_object(obj) -> dict[str, Any]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return {"content_type_id": ContentType.objects.get_for_model(obj).pk, "object_id": obj.pk}
+
+
+# --- Walking the URL patterns -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # namespace:name, or the route for a pattern without a name
+    route: str
+    namespace: str
+
+
+def url_patterns(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[Pattern]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from url_patterns(entry, route, inner)
+        else:
+            assert isinstance(entry, URLPattern), entry
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Pattern(key=name or route, route=route, namespace=namespace)
+
+
+def is_admin(pattern: Pattern) -> bool:
+    return pattern.namespace == ADMIN_NAMESPACE or pattern.namespace.startswith(f"{ADMIN_NAMESPACE}:")
+
+
+def base_name(key: str) -> str:
+    """The pattern a key declares: `name[what]` is a further case of `name`."""
+    return key[: key.rindex("[")] if key.endswith("]") else key
+
+
+def admin_rule() -> dict[str, Expect]:
+    """The admin namespace's rule, applied to its index, app indexes, changelists and add pages."""
+    from django.contrib import admin
+
+    rule = {"visitor": ADMIN_LOGIN, "sme": ADMIN_DENIED, "developer": ADMIN_DENIED, "embassy": ADMIN_DENIED}
+    cases = {"admin:index": Expect(**rule, admin=200)}
+    for app_label in sorted({model._meta.app_label for model in admin.site._registry}):
+        cases[f"admin:app_list[{app_label}]"] = Expect(**rule, admin=200, kwargs={"app_label": app_label})
+    for pattern in url_patterns():
+        if is_admin(pattern) and pattern.key.endswith(("_changelist", "_add")):
+            cases[pattern.key] = Expect(**rule, admin=200)
+    return cases
+
+
+MATRIX: dict[str, Expect] = {**admin_rule(), **EXPECTATIONS}
+
+# (key, role) cases that show a known app bug: still declared as designed, expected to fail until fixed.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
+
+
+def _cases():
+    for key in MATRIX:
+        for role in ROLES:
+            bug = KNOWN_BUGS.get((key, role))
+            marks = [pytest.mark.xfail(reason=bug, strict=True)] if bug else []
+            yield pytest.param(key, role, id=f"{key}-{role}", marks=marks)
+
+
+# --- The tests ----------------------------------------------------------------------------------
+
+
+def test_every_url_has_a_declaration():
+    patterns = list(url_patterns())
+    existing = {pattern.key for pattern in patterns}
+    declared = {base_name(key) for key in EXPECTATIONS}
+    undeclared = sorted(
+        f"{pattern.key}  (/{pattern.route})"
+        for pattern in patterns
+        if not is_admin(pattern) and pattern.key not in declared
+    )
+    stale = sorted(key for key in EXPECTATIONS if base_name(key) not in existing)
+    problems = []
+    if undeclared:
+        problems.append("URLs without a declaration in EXPECTATIONS:\n  " + "\n  ".join(undeclared))
+    if stale:
+        problems.append("Declarations for URLs that no longer exist:\n  " + "\n  ".join(stale))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_admin_rule_exercises_every_registered_model():
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        opts = model._meta
+        for page in ("changelist", "add"):
+            assert f"admin:{opts.app_label}_{opts.model_name}_{page}" in MATRIX, (model, page)
+
+
+@pytest.mark.parametrize(("key", "role"), list(_cases()))
+def test_url_authorization(key, role, client, request):
+    expect = MATRIX[key]
+    w = World(request)
+    kwargs = expect.kwargs(w) if callable(expect.kwargs) else expect.kwargs
+    path = expect.path or reverse(base_name(key), kwargs=kwargs)
+    if expect.query:
+        path = f"{path}?{urlencode(expect.query)}"
+    data = expect.data(w) if callable(expect.data) else expect.data
+    if ROLES[role]:
+        client.force_login(getattr(w, ROLES[role]))
+        if expect.reauthenticated:
+            _reauthenticate(client)
+
+    what = f"{expect.method} {path} as {role}"
+    response = _request(client, expect.method, path, data, what)
+    _check(client, response, getattr(expect, role), path, w, what)
+
+
+def _reauthenticate(client) -> None:
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302, f"could not reauthenticate: {_describe(response)}"
+
+
+def _request(client, method: str, path: str, data, what: str):
+    try:
+        response = getattr(client, method.lower())(path, data or {})
+    except Exception as error:  # noqa: BLE001 - any exception here is what a visitor sees as a 500
+        pytest.fail(f"{what}: 500 ({error!r})")
+    assert response.status_code < 500, f"{what}: {response.status_code}"
+    return response
+
+
+def _describe(response) -> str:
+    location = response.get("Location")
+    return f"{response.status_code} -> {location}" if location else str(response.status_code)
+
+
+def _split(url: str) -> tuple[str, dict[str, list[str]]]:
+    parts = urlsplit(url)
+    return parts.path, parse_qs(parts.query, keep_blank_values=True)
+
+
+def _check(client, response, outcome: Outcome, path: str, w: World, what: str) -> None:
+    assert isinstance(outcome, int | Redirect)
+    if isinstance(outcome, int):
+        assert response.status_code == outcome, f"{what}: expected {outcome}, got {_describe(response)}"
+        return
+    to = outcome.to(w) if callable(outcome.to) else outcome.to
+    expected_path, expected_query = _split(to)
+    if outcome.next:
+        expected_query["next"] = [path]
+    location = response.get("Location", "")
+    assert response.status_code == outcome.status and _split(location) == (expected_path, expected_query), (
+        f"{what}: expected {outcome}, got {_describe(response)}"
+    )
+    if outcome.then is not None:
+        followed = _request(client, "GET", location, None, f"{what}, then GET {location}")
+        _check(client, followed, outcome.then, path, w, f"{what}, then GET {location}")
