@@ -1,27 +1,63 @@
-"""The portal's one search box: every word must appear in one of the searched fields.
+"""The portal's one search box, shared by the opportunity list and the company directory.
 
-Shared by the company directory and (later) the opportunity list, so both behave alike.
-Any input is safe: it is split into plain words and matched with parameterised lookups.
+On PostgreSQL it is full-text search in English and Dutch together, ranked: every word must
+match, stemmed in English, in Dutch or as written, and words of four letters or more also
+match as a prefix (so "fietsen" finds "fiets", "kind" finds "kinderen", "living" finds "live").
+A table may keep a stored, indexed vector (`vector_column`); otherwise the vector is computed
+from the fields. On SQLite every word must appear in one of the fields. Any input is safe:
+only letters and digits reach PostgreSQL, as parameters.
 """
 
+import re
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8
+CONFIGS = ("english", "dutch", "simple")
+# Words this long also match longer words that start with them ("kind" finds "kinderen").
+PREFIX_FROM = 4
 
 
 def search_words(query: str) -> list[str]:
-    """The words of a query, trimmed to sane limits; punctuation is kept as typed."""
-    words = (query or "")[:MAX_QUERY_LENGTH].split()
-    return [word for word in words if word.strip()][:MAX_WORDS]
+    """The words of a query, trimmed to sane limits; NUL characters dropped."""
+    words = (query or "").replace("\x00", " ")[:MAX_QUERY_LENGTH].split()
+    return words[:MAX_WORDS]
 
 
-def text_search(queryset: QuerySet, query: str, fields: list[str]) -> QuerySet:
+def text_search(queryset: QuerySet, query: str, fields: list[str], *, vector_column: str | None = None) -> QuerySet:
+    """`queryset` narrowed to rows matching `query`; annotated with `search_rank` on PostgreSQL."""
     words = search_words(query)
     if not words:
         return queryset
+    if connection.vendor == "postgresql":
+        return _full_text(queryset, words, fields, vector_column)
     per_word = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
     return queryset.filter(reduce(and_, per_word)).distinct()
+
+
+def _full_text(queryset: QuerySet, words: list[str], fields: list[str], vector_column: str | None) -> QuerySet:
+    # Only letters and digits reach to_tsquery, so no input can be a tsquery syntax error.
+    tokens = re.findall(r"[^\W_]+", " ".join(words))[:MAX_WORDS]
+    if not tokens:
+        return queryset
+    quote = connection.ops.quote_name
+    table = quote(queryset.model._meta.db_table)
+    if vector_column:
+        vector = f"{table}.{quote(vector_column)}"
+    else:
+        columns = " || ' ' || ".join(
+            f"coalesce({table}.{quote(queryset.model._meta.get_field(f).column)}, '')" for f in fields
+        )
+        vector = " || ".join(f"to_tsvector('{config}'::regconfig, {columns})" for config in CONFIGS)
+    one_word = "(" + " || ".join(f"to_tsquery('{config}'::regconfig, %s)" for config in CONFIGS) + ")"
+    tsquery = " && ".join([one_word] * len(tokens))
+    params = [f"{token}:*" if len(token) >= PREFIX_FROM else token for token in tokens for _config in CONFIGS]
+    # Only quoted identifiers and fixed text configurations go into the SQL; the words are parameters.
+    rank = RawSQL(f"ts_rank({vector}, {tsquery})", params, output_field=FloatField())  # noqa: S611
+    matches = RawSQL(f"({vector}) @@ ({tsquery})", params, output_field=BooleanField())  # noqa: S611
+    return queryset.annotate(search_rank=rank).filter(matches)

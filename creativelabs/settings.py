@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.unread_notifications",
             ],
         },
     },
@@ -147,7 +148,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.4,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-and-remind": {"task": "opportunities.tasks.expire_and_remind", "schedule": 60 * 60},
+}
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
 # --- E-mail -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("labs.urls")),
     path("", include("companies.urls")),
+    path("", include("opportunities.urls")),
 ]
 
 handler400 = "creativelabs.errors.bad_request"

@@ -60,7 +60,8 @@ def theme_detail(request, slug: str):
     """Anyone: a theme with its countries and the companies interested in it."""
     theme = get_object_or_404(Theme.objects.prefetch_related("countries"), slug=slug)
     companies = visible_companies(request.user).filter(themes=theme).prefetch_related("disciplines")
-    return render(request, "labs/theme_detail.html", {"theme": theme, "companies": companies})
+    featured = theme.opportunities.published().filter(featured_on_themes=True).select_related("country")
+    return render(request, "labs/theme_detail.html", {"theme": theme, "companies": companies, "featured": featured})
 
 
 @role_required("admin")

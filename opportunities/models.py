@@ -1,1 +1,190 @@
-# Local demands, their review workflow and match suggestions arrive with their own issues.
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import LANGUAGES
+from labs.models import MAX_FEE_PERCENTAGE
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED_WON = "closed_won", _("Closed: won")
+    CLOSED_NOT_WON = "closed_not_won", _("Closed: not won")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Opportunity(models.Model):
+    """A local demand in a focus country, developed by a Lab into an assignment for Dutch SMEs."""
+
+    class Budget(models.TextChoices):
+        UNDER_25K = "lt25k", _("Under 25,000")
+        FROM_25K = "25k-100k", _("25,000 – 100,000")
+        FROM_100K = "100k-500k", _("100,000 – 500,000")
+        OVER_500K = "gt500k", _("Over 500,000")
+        UNKNOWN = "unknown", _("Not known yet")
+
+    class Currency(models.TextChoices):
+        EUR = "EUR", "EUR"
+        USD = "USD", "USD"
+        CNY = "CNY", "CNY"
+
+    lab = models.ForeignKey("labs.Lab", on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("Lab"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, help_text=_("Public: shown to everyone."))
+    brief = models.TextField(_("full brief"), help_text=_("Shown to logged-in companies."))
+    client_name = models.CharField(_("local client"), max_length=200, blank=True)
+    client_is_public = models.BooleanField(
+        _("show the client's name to visitors"), default=False, help_text=_("Logged-in companies always see it.")
+    )
+    country = models.ForeignKey(
+        "labs.Country", on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("country")
+    )
+    city = models.CharField(_("city"), max_length=100)
+    themes = models.ManyToManyField("labs.Theme", blank=True, related_name="opportunities", verbose_name=_("themes"))
+    required_disciplines = models.ManyToManyField(
+        "companies.Discipline", related_name="required_by", verbose_name=_("required disciplines")
+    )
+    nice_disciplines = models.ManyToManyField(
+        "companies.Discipline", blank=True, related_name="nice_for", verbose_name=_("nice-to-have disciplines")
+    )
+    budget_band = models.CharField(_("budget"), max_length=20, choices=Budget.choices, default=Budget.UNKNOWN)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    expected_start = models.DateField(_("expected start"), null=True, blank=True)
+    deadline = models.DateField(_("deadline for expressions of interest"))
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    contacts = models.ManyToManyField(
+        "labs.BusinessDeveloper", blank=True, related_name="contact_for", verbose_name=_("contact business developers")
+    )
+    fee_percentage = models.DecimalField(
+        _("fee percentage"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_FEE_PERCENTAGE)],
+        help_text=_("What the business developer asks of the resulting deal, 0–25%."),
+    )
+    fee_note = models.CharField(
+        _("what the fee covers"), max_length=300, blank=True, help_text=_("For example: introduction, local follow-up.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    featured_on_themes = models.BooleanField(_("featured on its theme pages"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fee_percentage__gte=0, fee_percentage__lte=MAX_FEE_PERCENTAGE),
+                name="opportunity_fee_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[choice for choice, _label in Status.choices]),
+                name="opportunity_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("opportunities:detail", kwargs={"pk": self.pk})
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(LANGUAGES)
+        return [str(names.get(code, code)) for code in self.languages]
+
+
+class OpportunityEvent(models.Model):
+    """One step in an opportunity's history: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        EDITED = "edited", _("edited")
+        SUBMITTED = "submitted", _("submitted for review")
+        SENT_BACK = "sent_back", _("sent back")
+        REJECTED = "rejected", _("rejected")
+        PUBLISHED = "published", _("published")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        EXPIRED = "expired", _("expired")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} {self.action}"
+
+
+def _attachment_path(instance, filename: str) -> str:
+    return f"opportunities/{instance.opportunity_id}/{filename}"
+
+
+class OpportunityAttachment(models.Model):
+    """A PDF with more about the demand, checked like portfolio uploads and served as a download."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(max_length=150)
+    size_bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Notification(models.Model):
+    """An in-app message to one person; the same event may also go out by e-mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set once the e-mail went out; a retried task sends nothing twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

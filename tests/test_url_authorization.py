@@ -235,6 +235,57 @@ def team_invitation(company):
     return CompanyInvitation.objects.create(company=company, email="new-colleague@studio.example")
 
 
+@pytest.fixture
+def opportunity_factory(db):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from companies.models import Discipline
+    from opportunities.models import Opportunity
+
+    def make(lab, status, created_by=None):
+        opportunity = Opportunity.objects.create(
+            lab=lab, country=lab.country, title=f"{status} at {lab.slug}", summary="Summary.", brief="Brief.",
+            city=lab.city, deadline=timezone.localdate() + datetime.timedelta(days=30), fee_percentage=Decimal("5"),
+            status=status, created_by=created_by,
+        )
+        opportunity.required_disciplines.add(Discipline.objects.first())
+        return opportunity
+
+    return make
+
+
+@pytest.fixture
+def draft_a(opportunity_factory, lab_a, developer_a):
+    return opportunity_factory(lab_a, "draft", created_by=developer_a)
+
+
+@pytest.fixture
+def submitted_a(opportunity_factory, lab_a, developer_a):
+    return opportunity_factory(lab_a, "submitted", created_by=developer_a)
+
+
+@pytest.fixture
+def published_a(opportunity_factory, lab_a, developer_a):
+    return opportunity_factory(lab_a, "published", created_by=developer_a)
+
+
+@pytest.fixture
+def submitted_b(opportunity_factory, lab_b):
+    return opportunity_factory(lab_b, "submitted")
+
+
+@pytest.fixture
+def attachment_a(published_a, media):
+    from opportunities.models import OpportunityAttachment
+
+    attachment = OpportunityAttachment(opportunity=published_a, original_name="brief.pdf", size_bytes=20)
+    attachment.file.save("brief.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return attachment
+
+
 # --- The matrix ---------------------------------------------------------------------------------
 
 BOGUS_TOKEN = "not-a-real-token"
@@ -374,6 +425,65 @@ EXPECTATIONS: dict[str, Expect] = {
     "companies:portfolio_file_move[GET]":
                                      Expect(405,     405,     405,       405,     405,
                                             kwargs=lambda w: {"pk": w.own_file.pk}),
+
+    # Opportunities                      visitor  sme      developer  embassy  admin
+    "opportunities:list":            Expect(200,     200,     200,       200,     200),
+    "opportunities:create":          Expect(LOGIN,   403,     200,       200,     200),
+    "opportunities:detail":          Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.published_a.pk}),
+    "opportunities:detail[draft]":   Expect(404,     404,     200,       404,     200,
+                                            kwargs=lambda w: {"pk": w.draft_a.pk}),
+    "opportunities:detail[other country submitted]":
+                                     Expect(404,     404,     404,       404,     200,
+                                            kwargs=lambda w: {"pk": w.submitted_b.pk}),
+    "opportunities:edit":            Expect(LOGIN,   403,     200,       404,     200,
+                                            kwargs=lambda w: {"pk": w.draft_a.pk}),
+    "opportunities:transition":      Expect(LOGIN,   403,     Redirect(lambda w: f"/opportunities/{w.draft_a.pk}/"),
+                                            404,     Redirect(lambda w: f"/opportunities/{w.draft_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.draft_a.pk, "name": "submit"}),
+    "opportunities:transition[publish]":
+                                     Expect(LOGIN,   403,     403,
+                                            Redirect(lambda w: f"/opportunities/{w.submitted_a.pk}/"),
+                                            Redirect(lambda w: f"/opportunities/{w.submitted_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.submitted_a.pk, "name": "publish"}),
+    "opportunities:transition[other country]":
+                                     Expect(LOGIN,   403,     404,       404,
+                                            Redirect(lambda w: f"/opportunities/{w.submitted_b.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.submitted_b.pk, "name": "publish"}),
+    "opportunities:transition[GET]": Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.draft_a.pk, "name": "submit"}),
+    "opportunities:attachment_add":  Expect(LOGIN,   403,     Redirect(lambda w: f"/opportunities/{w.draft_a.pk}/"),
+                                            404,     Redirect(lambda w: f"/opportunities/{w.draft_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.draft_a.pk}),
+    "opportunities:attachment_add[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.draft_a.pk}),
+    "opportunities:attachment":      Expect(LOGIN,   200,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.attachment_a.pk}),
+    "opportunities:feature":         Expect(LOGIN,   403,     403,
+                                            Redirect(lambda w: f"/opportunities/{w.published_a.pk}/"),
+                                            Redirect(lambda w: f"/opportunities/{w.published_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.published_a.pk}),
+    "opportunities:feature[GET]":    Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.published_a.pk}),
+    "opportunities:lab_workspace":   Expect(LOGIN,   403,     200,       403,     403),
+    "opportunities:review_queue":    Expect(LOGIN,   403,     403,       200,     200),
+    "opportunities:theme_manage":    Expect(LOGIN,   403,     403,       200,     200),
+    "opportunities:theme_create":    Expect(LOGIN,   403,     403,       200,     200),
+    "opportunities:theme_edit":      Expect(LOGIN,   403,     403,       200,     200,
+                                            kwargs=lambda w: {"slug": w.theme.slug}),
+    "opportunities:theme_archive":   Expect(LOGIN,   403,     403,       Redirect("/staff/themes/"),
+                                            Redirect("/staff/themes/"),
+                                            method="POST", kwargs=lambda w: {"slug": w.theme.slug}),
+    "opportunities:theme_archive[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"slug": w.theme.slug}),
+    "opportunities:notifications":   Expect(LOGIN,   200,     200,       200,     200),
+    "opportunities:notifications_read":
+                                     Expect(LOGIN,   Redirect("/notifications/"), Redirect("/notifications/"),
+                                            Redirect("/notifications/"), Redirect("/notifications/"), method="POST"),
+    "opportunities:notifications_read[GET]":
+                                     Expect(405,     405,     405,       405,     405),
 
     # The portal's account pages          visitor  sme      developer  embassy  admin
     "accounts:profile":              Expect(LOGIN,   200,     200,       200,     200),

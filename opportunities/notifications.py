@@ -1,0 +1,71 @@
+"""In-app notifications about opportunities, each also sent by e-mail by the worker.
+
+A notification row is written in the same transaction as the event it tells about; the
+e-mail is enqueued after commit and marks the row when sent, so a retried task sends once.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from accounts.models import User
+from creativelabs.celery import enqueue_on_commit
+
+from .models import Notification, Opportunity, OpportunityEvent
+
+MESSAGES = {
+    "submitted": _("“%(title)s” was submitted for review."),
+    OpportunityEvent.Action.SENT_BACK: _("“%(title)s” was sent back: %(note)s"),
+    OpportunityEvent.Action.REJECTED: _("“%(title)s” was rejected: %(note)s"),
+    OpportunityEvent.Action.PUBLISHED: _("“%(title)s” is published."),
+    "reminder": _("“%(title)s” closes for expressions of interest in %(days)d day(s), on %(deadline)s."),
+}
+
+
+def notify(*, users, kind: str, opportunity: Opportunity, dedupe: str | None = None, **params) -> list[Notification]:
+    created = []
+    for user in users:
+        with override(user.preferred_language):
+            message = str(MESSAGES[kind]) % {"title": opportunity.title, **params}
+        key = f"{dedupe}:{user.pk}" if dedupe else None
+        if key and Notification.objects.filter(dedupe_key=key).exists():
+            continue
+        notification = Notification.objects.create(
+            user=user, kind=kind, opportunity=opportunity, message=message[:300], dedupe_key=key
+        )
+        created.append(notification)
+        from .tasks import send_notification_email
+
+        enqueue_on_commit(send_notification_email, notification.pk)
+    return created
+
+
+def notify_reviewers(opportunity: Opportunity) -> None:
+    reviewers = User.objects.filter(embassy_staff__post__country_id=opportunity.country_id, is_active=True)
+    notify(users=reviewers, kind="submitted", opportunity=opportunity)
+
+
+def notify_author(opportunity: Opportunity, *, action: str, note: str, actor: User) -> None:
+    authors = _authors(opportunity).exclude(pk=actor.pk)
+    notify(users=authors, kind=action, opportunity=opportunity, note=note)
+
+
+def notify_deadline_reminder(opportunity: Opportunity, *, days: int) -> None:
+    from django.utils.formats import date_format
+
+    notify(
+        users=_authors(opportunity),
+        kind="reminder",
+        opportunity=opportunity,
+        dedupe=f"reminder:{opportunity.pk}:{opportunity.deadline.isoformat()}:{days}",
+        days=days,
+        deadline=date_format(opportunity.deadline),
+    )
+
+
+def _authors(opportunity: Opportunity):
+    """Who is told about an opportunity: its creator and its contact business developers."""
+    from django.db.models import Q
+
+    return User.objects.filter(
+        Q(pk=opportunity.created_by_id) | Q(business_developer__contact_for=opportunity), is_active=True
+    ).distinct()

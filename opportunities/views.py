@@ -1,0 +1,236 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import role_required, roles_of
+from companies.uploads import clean_pdf, generated_name
+from companies.views import _file_response
+from labs.models import Theme
+
+from . import services
+from .filters import OpportunityFilter
+from .forms import OpportunityForm, ThemeForm, TransitionForm
+from .models import Notification, Opportunity, OpportunityAttachment, Status
+from .selectors import editable_opportunities, reviewable_opportunities, visible_opportunities
+
+PAGE_SIZE = 20
+MAX_ATTACHMENTS = 3
+
+
+def opportunity_list(request):
+    """Anyone: published opportunities (summaries for visitors), filtered through the URL."""
+    opportunities = (
+        Opportunity.objects.published()
+        .select_related("lab", "country")
+        .prefetch_related("themes", "required_disciplines")
+    )
+    opportunity_filter = OpportunityFilter(request.GET or None, queryset=opportunities)
+    page = Paginator(opportunity_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": opportunity_filter,
+        "page": page,
+        "opportunities": page.object_list,
+        "query": query.urlencode(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "opportunities/_results.html", context)
+    return render(request, "opportunities/opportunity_list.html", context)
+
+
+def opportunity_detail(request, pk: int):
+    """Anyone who may see it: summary for visitors, the full brief and fee terms when logged in."""
+    opportunity = get_object_or_404(
+        visible_opportunities(request.user)
+        .select_related("lab__country", "country", "created_by")
+        .prefetch_related("themes", "required_disciplines", "nice_disciplines", "contacts__user", "attachments"),
+        pk=pk,
+    )
+    context = {
+        "opportunity": opportunity,
+        "transitions": services.available_transitions(request.user, opportunity)
+        if request.user.is_authenticated
+        else [],
+        "can_edit": editable_opportunities(request.user).filter(pk=pk).exists()
+        if request.user.is_authenticated
+        else False,
+        "events": opportunity.events.select_related("actor") if roles_of(request.user).is_programme_staff else [],
+        "transition_form": TransitionForm(),
+    }
+    return render(request, "opportunities/opportunity_detail.html", context)
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_create(request):
+    """Business developers (for their Lab), embassy staff (for a Lab in their country), admins."""
+    form = OpportunityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, m2m = form.split()
+        opportunity = services.opportunity_create(user=request.user, data=data, m2m=m2m)
+        messages.success(request, _("Saved as a draft. Submit it for review when it is ready."))
+        return redirect(opportunity)
+    return render(request, "opportunities/opportunity_form.html", {"form": form})
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_edit(request, pk: int):
+    """Authors: edit a draft or a published opportunity (the edit is recorded)."""
+    opportunity = get_object_or_404(editable_opportunities(request.user), pk=pk)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, m2m = form.split()
+        services.opportunity_update(opportunity=opportunity, user=request.user, data=data, m2m=m2m)
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(opportunity)
+    return render(request, "opportunities/opportunity_form.html", {"form": form, "opportunity": opportunity})
+
+
+@require_POST
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_transition(request, pk: int, name: str):
+    """Authors and reviewers: take a workflow step (submit, send back, publish, ...)."""
+    opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab"), pk=pk)
+    if name not in services.TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.opportunity_transition(opportunity=opportunity, user=request.user, name=name, note=note)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": services.TRANSITION_LABELS[name]})
+    return redirect(opportunity)
+
+
+@require_POST
+@role_required("business_developer", "embassy_staff", "admin")
+def attachment_add(request, pk: int):
+    """Authors: attach a PDF (checked like portfolio uploads)."""
+    opportunity = get_object_or_404(editable_opportunities(request.user), pk=pk)
+    upload = request.FILES.get("upload")
+    if upload is None:
+        messages.error(request, _("Choose a PDF to attach."))
+        return redirect(opportunity)
+    if opportunity.attachments.count() >= MAX_ATTACHMENTS:
+        messages.error(request, _("An opportunity holds at most %(count)d PDFs.") % {"count": MAX_ATTACHMENTS})
+        return redirect(opportunity)
+    try:
+        pdf = clean_pdf(upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(opportunity)
+    with transaction.atomic():
+        attachment = OpportunityAttachment(
+            opportunity=opportunity, original_name=(upload.name or "brief.pdf")[-150:], size_bytes=len(pdf.content)
+        )
+        attachment.file.save(generated_name("pdf"), ContentFile(pdf.content), save=True)
+    messages.success(request, _("The PDF has been attached."))
+    return redirect(opportunity)
+
+
+def attachment_download(request, pk: int):
+    """Logged-in people who may see the opportunity: its PDF, always as a download."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    attachment = get_object_or_404(
+        OpportunityAttachment.objects.filter(opportunity__in=visible_opportunities(request.user)), pk=pk
+    )
+    return _file_response(attachment.file, content_type="application/pdf", download_name=attachment.original_name)
+
+
+@role_required("business_developer")
+def lab_workspace(request):
+    """Business developers: their Lab's opportunities by status, with counts."""
+    lab = roles_of(request.user).business_developer.lab
+    opportunities = lab.opportunities.select_related("country").order_by("deadline")
+    counts = dict(lab.opportunities.values_list("status").annotate(total=Count("id")))
+    groups = [
+        (value, label, [o for o in opportunities if o.status == value], counts.get(value, 0))
+        for value, label in Status.choices
+    ]
+    return render(request, "opportunities/lab_workspace.html", {"lab": lab, "groups": groups})
+
+
+@role_required("embassy_staff", "admin")
+def review_queue(request):
+    """Embassy staff (their country) and admins: submitted opportunities, oldest first."""
+    queue = reviewable_opportunities(request.user).select_related("lab", "country").order_by("submitted_at", "id")
+    return render(request, "opportunities/review_queue.html", {"queue": queue, "now": timezone.now()})
+
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+@role_required("embassy_staff", "admin")
+def theme_manage(request):
+    """Embassy staff and admins: curate the themes."""
+    themes = Theme.objects.prefetch_related("countries").order_by("is_archived", "name_en")
+    return render(request, "opportunities/theme_manage.html", {"themes": themes})
+
+
+@role_required("embassy_staff", "admin")
+def theme_edit(request, slug: str | None = None):
+    """Embassy staff and admins: create or edit a theme."""
+    theme = get_object_or_404(Theme, slug=slug) if slug else None
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        theme = form.save()
+        messages.success(request, _("The theme “%(name)s” has been saved.") % {"name": theme.name})
+        return redirect("opportunities:theme_manage")
+    return render(request, "opportunities/theme_form.html", {"form": form, "theme": theme})
+
+
+@require_POST
+@role_required("embassy_staff", "admin")
+def theme_archive(request, slug: str):
+    """Embassy staff and admins: archive a theme, or bring it back."""
+    theme = get_object_or_404(Theme, slug=slug)
+    theme.is_archived = request.POST.get("archive") != "0"
+    theme.save(update_fields=["is_archived", "updated_at"])
+    return redirect("opportunities:theme_manage")
+
+
+@require_POST
+@role_required("embassy_staff", "admin")
+def opportunity_feature(request, pk: int):
+    """Embassy staff of the country and admins: feature a published opportunity on its themes."""
+    opportunity = get_object_or_404(visible_opportunities(request.user).published(), pk=pk)
+    if (
+        not roles_of(request.user).is_admin
+        and roles_of(request.user).embassy_staff.post.country_id != opportunity.country_id
+    ):
+        raise PermissionDenied
+    opportunity.featured_on_themes = request.POST.get("featured") != "0"
+    opportunity.save(update_fields=["featured_on_themes", "updated_at"])
+    return redirect(opportunity)
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    """Any logged-in user: their notifications, newest first."""
+    items = Notification.objects.filter(user=request.user).select_related("opportunity")[:100]
+    return render(request, "opportunities/notifications.html", {"notifications": items})
+
+
+@require_POST
+@login_required
+def notifications_read(request):
+    """Any logged-in user: mark all their notifications read."""
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("opportunities:notifications")
