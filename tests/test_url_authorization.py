@@ -247,9 +247,16 @@ def opportunity_factory(db):
 
     def make(lab, status, created_by=None):
         opportunity = Opportunity.objects.create(
-            lab=lab, country=lab.country, title=f"{status} at {lab.slug}", summary="Summary.", brief="Brief.",
-            city=lab.city, deadline=timezone.localdate() + datetime.timedelta(days=30), fee_percentage=Decimal("5"),
-            status=status, created_by=created_by,
+            lab=lab,
+            country=lab.country,
+            title=f"{status} at {lab.slug}",
+            summary="Summary.",
+            brief="Brief.",
+            city=lab.city,
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+            fee_percentage=Decimal("5"),
+            status=status,
+            created_by=created_by,
         )
         opportunity.required_disciplines.add(Discipline.objects.first())
         return opportunity
