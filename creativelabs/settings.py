@@ -150,6 +150,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-and-remind": {"task": "opportunities.tasks.expire_and_remind", "schedule": 60 * 60},
+    "send-unsent-notification-emails": {
+        "task": "opportunities.tasks.send_unsent_notification_emails",
+        "schedule": 15 * 60,
+    },
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 

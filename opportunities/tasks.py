@@ -45,3 +45,13 @@ def expire_and_remind() -> dict:
             notify_deadline_reminder(opportunity, days=days)
             reminded += 1
     return {"expired": expired, "reminded": reminded}
+
+
+@shared_task
+def send_unsent_notification_emails() -> int:
+    """Beat sweeper: e-mail notifications whose message was lost (broker down) or gave up retrying."""
+    stale = timezone.now() - datetime.timedelta(minutes=10)
+    pending = Notification.objects.filter(emailed_at=None, created_at__lt=stale).values_list("pk", flat=True)[:500]
+    for notification_id in pending:
+        send_notification_email.delay(notification_id)
+    return len(pending)

@@ -345,3 +345,21 @@ def test_fietsen_finds_fiets(client, lab_a):
     make(lab_a, title="Een fiets voor elk kind", brief="Deelfiets in de wijk.")
     assert "Een fiets voor elk kind" in client.get("/opportunities/", {"q": "fietsen"}).content.decode()
     assert "Een fiets voor elk kind" not in client.get("/opportunities/", {"q": "fietsen ouderenzorg"}).content.decode()
+
+
+def test_sweeper_sends_notifications_whose_mail_was_lost(db, developer_a, lab_a):
+    import time_machine
+    from django.core import mail
+
+    from opportunities.models import Notification
+    from opportunities.tasks import send_unsent_notification_emails
+
+    notification = Notification.objects.create(user=developer_a, kind="x", message="Lost on the way")
+    assert send_unsent_notification_emails() == 0  # too recent: its own task may still be running
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+        assert send_unsent_notification_emails() == 1
+    assert [m.to for m in mail.outbox] == [[developer_a.email]]
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=30)):
+        assert send_unsent_notification_emails() == 0
