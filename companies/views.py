@@ -3,7 +3,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import roles_of
 from accounts.views import forget_pending_link, remember_pending_link
+from creativelabs.lists import render_filtered_list
 from creativelabs.tokens import LinkError
 
 from . import services
@@ -45,13 +45,13 @@ def member_required(owner: bool = False):
 def directory(request):
     """Anyone: listed companies (all companies for programme staff), filtered through the URL."""
     companies = visible_companies(request.user).prefetch_related("disciplines").order_by("name")
-    company_filter = CompanyFilter(request.GET or None, queryset=companies)
-    page = Paginator(company_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": company_filter, "page": page, "companies": page.object_list, "query": query.urlencode()}
-    template = "companies/_directory_results.html" if request.headers.get("HX-Request") else "companies/directory.html"
-    return render(request, template, context)
+    return render_filtered_list(
+        request,
+        CompanyFilter(request.GET or None, queryset=companies),
+        template="companies/directory.html",
+        partial="companies/_directory_results.html",
+        per_page=DIRECTORY_PAGE_SIZE,
+    )
 
 
 def company_detail(request, slug: str):

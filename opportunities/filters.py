@@ -75,7 +75,10 @@ class OpportunityFilter(django_filters.FilterSet):
         return text_search(queryset, value, SEARCH_FIELDS, vector_column="search_vector")
 
     def with_discipline(self, queryset, name, value):
-        return queryset.filter(Q(required_disciplines=value) | Q(nice_disciplines=value)).distinct()
+        # Subqueries rather than joins: no DISTINCT over wide rows, for the count and the page.
+        required = Opportunity.required_disciplines.through.objects.filter(discipline=value).values("opportunity_id")
+        nice = Opportunity.nice_disciplines.through.objects.filter(discipline=value).values("opportunity_id")
+        return queryset.filter(Q(pk__in=required) | Q(pk__in=nice))
 
     def by_deadline(self, queryset, name, value):
         today = timezone.localdate()

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import role_required, roles_of
 from companies.uploads import clean_pdf, generated_name
 from companies.views import _file_response
+from creativelabs.lists import render_filtered_list
 from labs.models import Theme
 
 from . import services
@@ -33,19 +33,13 @@ def opportunity_list(request):
         .select_related("lab", "country")
         .prefetch_related("themes", "required_disciplines")
     )
-    opportunity_filter = OpportunityFilter(request.GET or None, queryset=opportunities)
-    page = Paginator(opportunity_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": opportunity_filter,
-        "page": page,
-        "opportunities": page.object_list,
-        "query": query.urlencode(),
-    }
-    if request.headers.get("HX-Request"):
-        return render(request, "opportunities/_results.html", context)
-    return render(request, "opportunities/opportunity_list.html", context)
+    return render_filtered_list(
+        request,
+        OpportunityFilter(request.GET or None, queryset=opportunities),
+        template="opportunities/opportunity_list.html",
+        partial="opportunities/_results.html",
+        per_page=PAGE_SIZE,
+    )
 
 
 def opportunity_detail(request, pk: int):

@@ -6,6 +6,8 @@ from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from companies.demo import seed_companies
 from labs.demo import seed_programme
 from labs.models import Lab
+from opportunities.demo import seed_opportunities
+from opportunities.models import Opportunity
 
 
 class Command(BaseCommand):
@@ -27,6 +29,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates logins with a published password; refusing with DEBUG off.")
         with transaction.atomic():
             logins = seed_programme() + seed_companies()
+            created = seed_opportunities()
+        self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:

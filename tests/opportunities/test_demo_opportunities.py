@@ -1,0 +1,63 @@
+"""The demo opportunities: about fifteen across the three countries, every workflow state, real history, idempotent.
+
+Seeding the whole demo takes a few seconds (placeholder images), so everything is checked after one double run.
+"""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from opportunities.demo import OPPORTUNITIES
+from opportunities.models import Opportunity, OpportunityEvent, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeding_twice_gives_about_fifteen_opportunities_in_every_state(settings, tmp_path, capsys):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", "--allow-production")
+    first = capsys.readouterr().out
+    counts = (Opportunity.objects.count(), OpportunityEvent.objects.count())
+    call_command("seed_demo", "--allow-production")
+    second = capsys.readouterr().out
+
+    # idempotent: the second run creates nothing and records no history
+    assert (Opportunity.objects.count(), OpportunityEvent.objects.count()) == counts
+    assert f"Opportunities: {counts[0]} in the database ({counts[0]} new)" in first
+    assert f"Opportunities: {counts[0]} in the database (0 new)" in second
+
+    opportunities = list(Opportunity.objects.select_related("lab").prefetch_related("events", "contacts", "themes"))
+    assert 13 <= len(opportunities) == len(OPPORTUNITIES) <= 18
+    assert len({o.title for o in opportunities}) == len(opportunities)
+    statuses = [o.status for o in opportunities]
+    assert set(statuses) == set(Status.values)
+    assert 6 <= statuses.count(Status.PUBLISHED) <= 10
+    assert {o.country_id for o in opportunities} == {"DE", "CN", "US"}
+    assert {o.currency for o in opportunities} == {"EUR", "USD", "CNY"}
+    assert any(not o.client_is_public for o in opportunities) and any(o.client_is_public for o in opportunities)
+
+    today = timezone.localdate()
+    for o in opportunities:
+        assert len(o.summary) <= 300 and o.brief.count(". ") >= 2, o.title
+        assert o.themes.all() and o.contacts.all() and o.languages and o.city, o.title
+        assert o.fee_note and 0 <= o.fee_percentage <= 25, o.title
+        events = list(o.events.all())
+        assert events[0].action == OpportunityEvent.Action.CREATED, o.title
+        assert events[-1].to_status == o.status, o.title
+        assert [e.created_at for e in events] == sorted(e.created_at for e in events), o.title
+        if o.status == Status.PUBLISHED:
+            assert o.deadline > today and o.published_at, o.title
+        if o.status in (Status.EXPIRED, Status.CLOSED_WON, Status.CLOSED_NOT_WON):
+            assert o.deadline < today, o.title
+    published = [o for o in opportunities if o.status == Status.PUBLISHED]
+    assert any(o.deadline <= today + datetime.timedelta(days=14) for o in published)
+    assert any(o.fee_percentage == o.lab.default_fee_percentage for o in opportunities)
+
+    # reasons are recorded with the steps that need them, by the right people
+    for action in (OpportunityEvent.Action.REJECTED, OpportunityEvent.Action.SENT_BACK):
+        event = OpportunityEvent.objects.select_related("actor__embassy_staff").get(action=action)
+        assert event.note and event.actor.embassy_staff, action
+    expired = OpportunityEvent.objects.get(action=OpportunityEvent.Action.EXPIRED)
+    assert expired.actor is None and expired.from_status == Status.PUBLISHED
