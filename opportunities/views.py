@@ -104,6 +104,9 @@ def opportunity_transition(request, pk: int, name: str):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Done: %(step)s.") % {"step": services.TRANSITION_LABELS[name]})
+    # A reviewer who sent a draft back may no longer see it: back to the queue then.
+    if not visible_opportunities(request.user).filter(pk=opportunity.pk).exists():
+        return redirect("opportunities:review_queue")
     return redirect(opportunity)
 
 

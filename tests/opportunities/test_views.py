@@ -139,7 +139,8 @@ def test_review_through_the_pages(login, developer_a, embassy_de, lab_a, django_
     assert draft.title in queue
     response = client.post(f"/opportunities/{draft.pk}/steps/send_back/", {"note": ""}, follow=True)
     assert "give a reason" in response.content.decode()
-    client.post(f"/opportunities/{draft.pk}/steps/send_back/", {"note": "Add the budget."})
+    response = client.post(f"/opportunities/{draft.pk}/steps/send_back/", {"note": "Add the budget."})
+    assert response["Location"] == "/review/"  # the draft is the Lab's again, out of the reviewer's sight
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
     assert "Add the budget." in login(developer_a).get(f"/opportunities/{draft.pk}/").content.decode()
