@@ -3,17 +3,16 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
 
 def _terms_label():
+    link = format_html('<a href="{}">', reverse_lazy("privacy"))
     return format_html(
-        '{} <a href="{}">{}</a>',
-        _("I accept the portal's"),
-        reverse_lazy("privacy"),
-        _("terms and privacy statement"),
+        _("I accept the portal's {link}terms and privacy statement{end}"), link=link, end=mark_safe("</a>")  # noqa: S308
     )
 
 

@@ -227,7 +227,7 @@ def team_remove(request, membership, pk: int):
     except services.CompanyError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(name)s has left the team.") % {"name": colleague.user})
+        messages.success(request, _("%(name)s has been removed from the team.") % {"name": colleague.user})
     return redirect("companies:team")
 
 

@@ -5,6 +5,7 @@ e-mail is enqueued after commit and marks the row when sent, so a retried task s
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.utils.translation import override
 
 from accounts.models import User
@@ -17,7 +18,11 @@ MESSAGES = {
     OpportunityEvent.Action.SENT_BACK: _("“%(title)s” was sent back: %(note)s"),
     OpportunityEvent.Action.REJECTED: _("“%(title)s” was rejected: %(note)s"),
     OpportunityEvent.Action.PUBLISHED: _("“%(title)s” is published."),
-    "reminder": _("“%(title)s” closes for expressions of interest in %(days)d day(s), on %(deadline)s."),
+    "reminder": ngettext_lazy(
+        "“%(title)s” closes for expressions of interest in %(days)d day, on %(deadline)s.",
+        "“%(title)s” closes for expressions of interest in %(days)d days, on %(deadline)s.",
+        "days",
+    ),
 }
 
 
@@ -25,7 +30,7 @@ def notify(*, users, kind: str, opportunity: Opportunity, dedupe: str | None = N
     created = []
     for user in users:
         with override(user.preferred_language):
-            message = str(MESSAGES[kind]) % {"title": opportunity.title, **params}
+            message = str(MESSAGES[kind] % {"title": opportunity.title, **params})
         key = f"{dedupe}:{user.pk}" if dedupe else None
         if key and Notification.objects.filter(dedupe_key=key).exists():
             continue

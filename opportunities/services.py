@@ -59,6 +59,18 @@ TRANSITION_LABELS = {
 }
 
 
+TRANSITION_DONE = {
+    "submit": gettext_lazy("Submitted for review. The embassy staff of the country have been told."),
+    "send_back": gettext_lazy("Sent back to the author with your reason."),
+    "reject": gettext_lazy("Rejected. The author has been told why."),
+    "publish": gettext_lazy("Published. Companies can now find it."),
+    "publish_directly": gettext_lazy("Published. Companies can now find it."),
+    "close_won": gettext_lazy("Closed as won. Congratulations!"),
+    "close_not_won": gettext_lazy("Closed as not won."),
+    "withdraw": gettext_lazy("Withdrawn."),
+}
+
+
 def may_take(user: User, opportunity: Opportunity, name: str) -> bool:
     transition = TRANSITIONS[name]
     if opportunity.status not in transition.sources:
@@ -127,8 +139,8 @@ def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, n
     opportunity = Opportunity.objects.select_for_update().select_related("lab").get(pk=opportunity.pk)
     if opportunity.status not in transition.sources:
         raise WorkflowError(
-            _("This opportunity is %(status)s; that step is not possible now.")
-            % {"status": opportunity.get_status_display().lower()}
+            _("This opportunity has the status “%(status)s”; that step is not possible now.")
+            % {"status": opportunity.get_status_display()}
         )
     if not may_take(user, opportunity, name):
         raise PermissionDenied

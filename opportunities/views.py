@@ -103,7 +103,7 @@ def opportunity_transition(request, pk: int, name: str):
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Done: %(step)s.") % {"step": services.TRANSITION_LABELS[name]})
+        messages.success(request, services.TRANSITION_DONE[name])
     # A reviewer who sent a draft back may no longer see it: back to the queue then.
     if not visible_opportunities(request.user).filter(pk=opportunity.pk).exists():
         return redirect("opportunities:review_queue")

@@ -174,7 +174,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     opportunity_url = developer.url
     developer.get_by_role("button", name="Submit for review").click()
     expect(status_badge(developer)).to_have_text("Submitted for review")
-    expect(developer.get_by_role("status")).to_contain_text("Done: Submit for review.")
+    expect(developer.get_by_role("status")).to_contain_text("Submitted for review.")
 
     # --- Embassy staff of Germany find it in their review queue and send it back. -----------
     staff = open_page()
@@ -189,7 +189,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     send_back = staff.locator("form").filter(has=staff.get_by_role("button", name="Send back"))
     send_back.get_by_label("Reason").fill(REASON)
     send_back.get_by_role("button", name="Send back").click()
-    expect(staff.get_by_role("status")).to_contain_text("Done: Send back.")
+    expect(staff.get_by_role("status")).to_contain_text("Sent back to the author")
     # Sent back, it is a draft again, which staff may not see: they must not land on it.
     expect(
         staff.get_by_role("heading", level=1),
@@ -230,7 +230,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     staff.get_by_role("table").get_by_role("link", name=TITLE).click()
     expect(staff.get_by_role("complementary")).to_contain_text(expected_start_shown)
     staff.get_by_role("button", name="Publish").click()
-    expect(staff.get_by_role("status")).to_contain_text("Done: Publish.")
+    expect(staff.get_by_role("status")).to_contain_text("Published. Companies can now find it.")
     expect(status_badge(staff)).to_have_count(0)
     expect(staff.get_by_role("button", name="Feature on theme pages")).to_be_visible()
     axe_check(staff)
