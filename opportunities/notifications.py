@@ -5,8 +5,7 @@ e-mail is enqueued after commit and marks the row when sent, so a retried task s
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
-from django.utils.translation import override
+from django.utils.translation import ngettext_lazy, override
 
 from accounts.models import User
 from creativelabs.celery import enqueue_on_commit
