@@ -213,7 +213,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     notification.click()
     expect(developer).to_have_url(opportunity_url)
     expect(status_badge(developer)).to_have_text("Draft")
-    expect(developer.get_by_role("region", name="History")).to_contain_text(f"sent back: “{REASON}”")
+    expect(developer.get_by_role("region", name="History")).to_contain_text(re.compile(f"Sent back by .*: “{REASON}”"))
 
     developer.get_by_role("link", name="Edit").click()
     expect(developer.get_by_role("heading", level=1)).to_have_text(f"Edit “{TITLE}”")
