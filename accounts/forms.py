@@ -12,7 +12,9 @@ from .models import User
 def _terms_label():
     link = format_html('<a href="{}">', reverse_lazy("privacy"))
     return format_html(
-        _("I accept the portal's {link}terms and privacy statement{end}"), link=link, end=mark_safe("</a>")  # noqa: S308
+        _("I accept the portal's {link}terms and privacy statement{end}"),
+        link=link,
+        end=mark_safe("</a>"),  # noqa: S308
     )
 
 

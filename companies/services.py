@@ -30,6 +30,13 @@ class CompanyError(Exception):
 # --- Company ----------------------------------------------------------------------
 
 
+def _matching_changed(company_id: int) -> None:
+    """Queue a recompute of this company's match suggestions, after the change commits."""
+    from opportunities.suggestions import mark_company_dirty
+
+    mark_company_dirty(company_id)
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:150] or "company"
     slug, number = base, 2
@@ -61,6 +68,7 @@ def company_register(*, user: User, data: dict, logo=None) -> Company:
     company.themes.set(themes)
     Membership.objects.create(user=user, company=company, role=Membership.Role.OWNER)
     forget_roles(user)
+    _matching_changed(company.pk)
     return company
 
 
@@ -77,6 +85,7 @@ def company_update(*, company: Company, data: dict, logo=None, remove_logo: bool
     company.save()
     company.disciplines.set(disciplines)
     company.themes.set(themes)
+    _matching_changed(company.pk)
     return company
 
 
@@ -198,6 +207,7 @@ def portfolio_item_create(*, company: Company, data: dict) -> PortfolioItem:
     item = PortfolioItem.objects.create(company=company, position=0 if last is None else last + 1, **data)
     item.disciplines.set(disciplines)
     item.themes.set(themes)
+    _matching_changed(company.pk)
     return item
 
 
@@ -209,6 +219,7 @@ def portfolio_item_update(*, item: PortfolioItem, data: dict) -> PortfolioItem:
     item.save()
     item.disciplines.set(disciplines)
     item.themes.set(themes)
+    _matching_changed(item.company_id)
     return item
 
 
@@ -216,6 +227,7 @@ def portfolio_item_update(*, item: PortfolioItem, data: dict) -> PortfolioItem:
 def portfolio_item_delete(*, item: PortfolioItem) -> None:
     names = [name for pair in item.files.values_list("file", "thumbnail") for name in pair if name]
     _delete_files_on_commit(names)
+    _matching_changed(item.company_id)
     item.delete()
 
 

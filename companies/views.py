@@ -12,6 +12,7 @@ from accounts.roles import roles_of
 from accounts.views import forget_pending_link, remember_pending_link
 from creativelabs.lists import render_filtered_list
 from creativelabs.tokens import LinkError
+from opportunities.selectors import suggested_opportunities
 
 from . import services
 from .filters import CompanyFilter
@@ -149,6 +150,7 @@ def dashboard(request, membership):
             "completeness": completeness,
             "completeness_done": sum(1 for check in completeness if check["done"]),
             "members": company.memberships.select_related("user"),
+            "suggestions": suggested_opportunities(company)[:10],
         },
     )
 

@@ -18,7 +18,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def enqueue_on_commit(task, *args, **kwargs) -> None:
+def enqueue_on_commit(task, *args, countdown: float | None = None, **kwargs) -> None:
     """Send `task` to the worker once the current transaction commits.
 
     A broker outage must not turn a saved form into an error page: the publish gives up
@@ -29,7 +29,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 
     def publish() -> None:
         try:
-            task.delay(*args, **kwargs)
+            task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
         except Exception:  # noqa: BLE001 - any broker failure; the request must go on
             logger.exception("Could not enqueue %s; it will be picked up later.", task.name)
 

@@ -9,6 +9,7 @@ A malformed value stops the process at start-up rather than half-working later.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-and-remind": {"task": "opportunities.tasks.expire_and_remind", "schedule": 60 * 60},
+    "recompute-matches-nightly": {
+        "task": "opportunities.tasks.recompute_full_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "sweep-match-queue": {"task": "opportunities.tasks.sweep_match_queue", "schedule": 60},
     "send-unsent-notification-emails": {
         "task": "opportunities.tasks.send_unsent_notification_emails",
         "schedule": 15 * 60,
@@ -255,4 +261,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One line per task run is noise in the embedded default, where tasks run in-process.
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }

@@ -43,7 +43,12 @@ class Opportunity(models.Model):
 
     lab = models.ForeignKey("labs.Lab", on_delete=models.PROTECT, related_name="opportunities", verbose_name=_("Lab"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, help_text=_("Public: shown to everyone."))
@@ -188,3 +193,84 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Suggestion(models.Model):
+    """One (company, opportunity) pair the matching engine ranks high, with its explanation.
+
+    The engine rewrites score, ranks and parts; a person's decision on the pair is theirs and
+    survives every recompute (a decided pair is kept even when it falls out of the top).
+    """
+
+    class Decision(models.TextChoices):
+        NONE = "", _("No decision yet")
+        SHORTLISTED = "shortlisted", _("Shortlisted")
+        DISMISSED = "dismissed", _("Dismissed")
+        INTRODUCED = "introduced", _("Introduced")
+
+    class Band(models.TextChoices):
+        STRONG = "strong", _("Strong")
+        GOOD = "good", _("Good")
+        POSSIBLE = "possible", _("Possible")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="suggestions")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="suggestions")
+    score = models.FloatField()
+    rank_for_opportunity = models.PositiveIntegerField(null=True, blank=True)
+    rank_for_company = models.PositiveIntegerField(null=True, blank=True)
+    parts = models.JSONField(default=list)
+    engine_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.NONE, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank_for_opportunity", "-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "company"], name="one_suggestion_per_pair"),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="suggestion_score_0_1"),
+        ]
+        indexes = [
+            models.Index(fields=["opportunity", "rank_for_opportunity"]),
+            models.Index(fields=["company", "rank_for_company"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} → {self.opportunity_id}: {self.score:.2f}"
+
+    @property
+    def band(self) -> str:
+        return band_of(self.score)
+
+    def get_band_display(self) -> str:
+        return self.Band(self.band).label
+
+
+# Score bands shown to people; tuned on the gold set (see docs/matching.md).
+BAND_FLOORS = ((0.55, Suggestion.Band.STRONG), (0.35, Suggestion.Band.GOOD))
+
+
+def band_of(score: float) -> str:
+    return next((band for floor, band in BAND_FLOORS if score >= floor), Suggestion.Band.POSSIBLE)
+
+
+class MatchQueue(models.Model):
+    """A company or opportunity whose suggestions must be recomputed, written with the change itself."""
+
+    class Kind(models.TextChoices):
+        COMPANY = "company", "company"
+        OPPORTUNITY = "opportunity", "opportunity"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    dirty_since = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_queue_entry_per_object")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

@@ -4,6 +4,9 @@ A notification row is written in the same transaction as the event it tells abou
 e-mail is enqueued after commit and marks the row when sent, so a retried task sends once.
 """
 
+import datetime
+
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, override
 
@@ -29,13 +32,20 @@ def notify(*, users, kind: str, opportunity: Opportunity, dedupe: str | None = N
     created = []
     for user in users:
         with override(user.preferred_language):
-            message = str(MESSAGES[kind] % {"title": opportunity.title, **params})
-        key = f"{dedupe}:{user.pk}" if dedupe else None
-        if key and Notification.objects.filter(dedupe_key=key).exists():
-            continue
-        notification = Notification.objects.create(
-            user=user, kind=kind, opportunity=opportunity, message=message[:300], dedupe_key=key
-        )
+            # Dates are formatted in the reader's language too, not the worker's.
+            values = {
+                name: date_format(value) if isinstance(value, datetime.date) else value
+                for name, value in params.items()
+            }
+            message = str(MESSAGES[kind] % {"title": opportunity.title, **values})
+        fields = {"user": user, "kind": kind, "opportunity": opportunity, "message": message[:300]}
+        if dedupe:
+            # get_or_create, not exists() then create(): two runs at once still make one row, without an error.
+            notification, is_new = Notification.objects.get_or_create(dedupe_key=f"{dedupe}:{user.pk}", defaults=fields)
+            if not is_new:
+                continue
+        else:
+            notification = Notification.objects.create(**fields)
         created.append(notification)
         from .tasks import send_notification_email
 
@@ -43,8 +53,10 @@ def notify(*, users, kind: str, opportunity: Opportunity, dedupe: str | None = N
     return created
 
 
-def notify_reviewers(opportunity: Opportunity) -> None:
+def notify_reviewers(opportunity: Opportunity, *, actor: User | None = None) -> None:
     reviewers = User.objects.filter(embassy_staff__post__country_id=opportunity.country_id, is_active=True)
+    if actor is not None:  # embassy staff who submit their own draft aren't told about it
+        reviewers = reviewers.exclude(pk=actor.pk)
     notify(users=reviewers, kind="submitted", opportunity=opportunity)
 
 
@@ -53,16 +65,15 @@ def notify_author(opportunity: Opportunity, *, action: str, note: str, actor: Us
     notify(users=authors, kind=action, opportunity=opportunity, note=note)
 
 
-def notify_deadline_reminder(opportunity: Opportunity, *, days: int) -> None:
-    from django.utils.formats import date_format
-
-    notify(
+def notify_deadline_reminder(opportunity: Opportunity, *, days: int) -> list[Notification]:
+    """Remind the authors once per deadline and number of days; the new notifications (none when already sent)."""
+    return notify(
         users=_authors(opportunity),
         kind="reminder",
         opportunity=opportunity,
         dedupe=f"reminder:{opportunity.pk}:{opportunity.deadline.isoformat()}:{days}",
         days=days,
-        deadline=date_format(opportunity.deadline),
+        deadline=opportunity.deadline,
     )
 
 

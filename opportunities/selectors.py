@@ -63,3 +63,44 @@ def is_author(user, opportunity: Opportunity) -> bool:
         or (roles.business_developer is not None and roles.business_developer.lab_id == opportunity.lab_id)
         or (opportunity.created_by_id is not None and opportunity.created_by_id == user.pk)
     )
+
+
+def suggested_companies(user, opportunity: Opportunity, band: str | None = None):
+    """The ranked companies for an opportunity: for its Lab's developers and the country's staff only."""
+    from .models import BAND_FLOORS, Suggestion
+
+    if not (is_author(user, opportunity) or can_review(user, opportunity)):
+        return Suggestion.objects.none()
+    suggestions = (
+        opportunity.suggestions.filter(rank_for_opportunity__isnull=False)
+        .select_related("company")
+        .order_by("rank_for_opportunity")
+    )
+    floors = {b: f for f, b in BAND_FLOORS}
+    if band == Suggestion.Band.STRONG:
+        suggestions = suggestions.filter(score__gte=floors[Suggestion.Band.STRONG])
+    elif band == Suggestion.Band.GOOD:
+        suggestions = suggestions.filter(
+            score__gte=floors[Suggestion.Band.GOOD], score__lt=floors[Suggestion.Band.STRONG]
+        )
+    elif band == Suggestion.Band.POSSIBLE:
+        suggestions = suggestions.filter(score__lt=floors[Suggestion.Band.GOOD])
+    return suggestions
+
+
+def suggested_opportunities(company):
+    """ "Opportunities for you": the company's best open, published opportunities."""
+    from django.utils import timezone
+
+    from .models import Suggestion
+
+    return (
+        Suggestion.objects.filter(
+            company=company,
+            rank_for_company__isnull=False,
+            opportunity__status=Status.PUBLISHED,
+            opportunity__deadline__gte=timezone.localdate(),
+        )
+        .select_related("opportunity__country", "opportunity__lab")
+        .order_by("rank_for_company")
+    )

@@ -98,6 +98,13 @@ def available_transitions(user: User, opportunity: Opportunity) -> list[tuple[st
     ]
 
 
+def _matching_changed(opportunity_id: int) -> None:
+    """Queue a recompute of this opportunity's suggestions, after the change commits."""
+    from .suggestions import mark_opportunity_dirty
+
+    mark_opportunity_dirty(opportunity_id)
+
+
 def _record(opportunity: Opportunity, *, actor: User | None, action: str, from_status: str, note: str = "") -> None:
     OpportunityEvent.objects.create(
         opportunity=opportunity,
@@ -115,6 +122,7 @@ def opportunity_create(*, user: User, data: dict, m2m: dict) -> Opportunity:
     for name, values in m2m.items():
         getattr(opportunity, name).set(values)
     _record(opportunity, actor=user, action=Action.CREATED, from_status="")
+    _matching_changed(opportunity.pk)
     return opportunity
 
 
@@ -127,6 +135,7 @@ def opportunity_update(*, opportunity: Opportunity, user: User, data: dict, m2m:
     for name, values in m2m.items():
         getattr(opportunity, name).set(values)
     _record(opportunity, actor=user, action=Action.EDITED, from_status=opportunity.status)
+    _matching_changed(opportunity.pk)
     return opportunity
 
 
@@ -156,8 +165,9 @@ def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, n
         opportunity.published_at = now
     opportunity.save(update_fields=["status", "submitted_at", "published_at", "updated_at"])
     _record(opportunity, actor=user, action=transition.action, from_status=previous, note=note)
+    _matching_changed(opportunity.pk)
     if transition.target == Status.SUBMITTED:
-        notify_reviewers(opportunity)
+        notify_reviewers(opportunity, actor=user)
     elif transition.action in (Action.SENT_BACK, Action.REJECTED, Action.PUBLISHED):
         notify_author(opportunity, action=transition.action, note=note, actor=user)
     return opportunity
@@ -172,4 +182,5 @@ def opportunity_expire(*, opportunity: Opportunity, today) -> bool:
     opportunity.status = Status.EXPIRED
     opportunity.save(update_fields=["status", "updated_at"])
     _record(opportunity, actor=None, action=Action.EXPIRED, from_status=Status.PUBLISHED)
+    _matching_changed(opportunity.pk)
     return True

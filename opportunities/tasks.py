@@ -2,6 +2,7 @@ import datetime
 import smtplib
 
 from celery import shared_task
+from django.db import OperationalError
 from django.utils import timezone
 
 from creativelabs.mail import send_templated_mail
@@ -19,15 +20,21 @@ def send_notification_email(notification_id: int) -> None:
     notification = (
         Notification.objects.select_related("user", "opportunity").filter(pk=notification_id, emailed_at=None).first()
     )
-    if notification is None:
+    # Claim the row first, so a redelivered task and the sweeper can't both send it.
+    if notification is None or not Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
+        emailed_at=timezone.now()
+    ):
         return
-    send_templated_mail(
-        "notification",
-        to=[notification.user.email],
-        context={"notification": notification, "opportunity": notification.opportunity},
-        language=notification.user.preferred_language,
-    )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    try:
+        send_templated_mail(
+            "notification",
+            to=[notification.user.email],
+            context={"notification": notification, "opportunity": notification.opportunity},
+            language=notification.user.preferred_language,
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)  # to be retried
+        raise
 
 
 @shared_task
@@ -42,8 +49,9 @@ def expire_and_remind() -> dict:
     for days in REMINDER_DAYS:
         due = Opportunity.objects.published().filter(deadline=today + datetime.timedelta(days=days))
         for opportunity in due:
-            notify_deadline_reminder(opportunity, days=days)
-            reminded += 1
+            # Beat runs this every hour: count only the opportunities reminded now, not again.
+            if notify_deadline_reminder(opportunity, days=days):
+                reminded += 1
     return {"expired": expired, "reminded": reminded}
 
 
@@ -55,3 +63,30 @@ def send_unsent_notification_emails() -> int:
     for notification_id in pending:
         send_notification_email.delay(notification_id)
     return len(pending)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def recompute_entry_task(kind: str, object_id: int) -> bool:
+    """Recompute one changed company or opportunity; a no-op when another run already did."""
+    from .suggestions import recompute_entry
+
+    return recompute_entry(kind, object_id)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=30, max_retries=3)
+def recompute_full_task() -> int:
+    """Nightly: every open opportunity against every company (never two at once)."""
+    from .suggestions import recompute_full
+
+    return recompute_full()
+
+
+@shared_task
+def sweep_match_queue() -> int:
+    """Beat sweeper: recompute changes whose message was lost (broker down, worker killed)."""
+    from .suggestions import stale_queue_entries
+
+    entries = list(stale_queue_entries().values_list("kind", "object_id")[:200])
+    for kind, object_id in entries:
+        recompute_entry_task.delay(kind, object_id)
+    return len(entries)

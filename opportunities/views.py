@@ -19,8 +19,15 @@ from labs.models import Theme
 from . import services
 from .filters import OpportunityFilter
 from .forms import OpportunityForm, ThemeForm, TransitionForm
-from .models import Notification, Opportunity, OpportunityAttachment, Status
-from .selectors import editable_opportunities, reviewable_opportunities, visible_opportunities
+from .models import Notification, Opportunity, OpportunityAttachment, Status, Suggestion
+from .selectors import (
+    can_review,
+    editable_opportunities,
+    is_author,
+    reviewable_opportunities,
+    suggested_companies,
+    visible_opportunities,
+)
 
 PAGE_SIZE = 20
 MAX_ATTACHMENTS = 3
@@ -60,6 +67,10 @@ def opportunity_detail(request, pk: int):
         else False,
         "events": opportunity.events.select_related("actor") if roles_of(request.user).is_programme_staff else [],
         "transition_form": TransitionForm(),
+        "show_suggestions": is_author(request.user, opportunity) or can_review(request.user, opportunity),
+        "suggestions": suggested_companies(request.user, opportunity, band=request.GET.get("band")),
+        "band": request.GET.get("band", ""),
+        "bands": Suggestion.Band.choices,
     }
     return render(request, "opportunities/opportunity_detail.html", context)
 

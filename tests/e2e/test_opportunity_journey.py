@@ -102,7 +102,7 @@ def log_in(page, server_url: str, user, *, mfa: bool, axe_check=None) -> None:
 
 def status_badge(page):
     """The status shown next to an unpublished opportunity's title."""
-    return page.get_by_role("main").locator(".badge")
+    return page.get_by_role("main").locator(".opportunity-status")
 
 
 def published(lab, *, title: str, city: str, theme) -> Opportunity:

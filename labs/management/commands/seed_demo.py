@@ -8,6 +8,7 @@ from labs.demo import seed_programme
 from labs.models import Lab
 from opportunities.demo import seed_opportunities
 from opportunities.models import Opportunity
+from opportunities.suggestions import recompute_full
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             logins = seed_programme() + seed_companies()
             created = seed_opportunities()
         self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
+        # The demo's suggestions, computed now rather than by the worker a few seconds later.
+        self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:
