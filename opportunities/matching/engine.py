@@ -38,20 +38,38 @@ Ties are broken by id (numeric ids numerically), so the output is deterministic.
 
 Scale
 -----
-Nothing is computed pair by pair in Python until the kept top-k. Opportunities are scored in blocks
-against all companies with sparse and dense matrix products in float32: the text cosine as sparse
-opportunities × terms times terms × companies (and × portfolio items, reduced to the best item per
-company), the structured parts as one small product of one-hot matrices (disciplines, themes, countries,
-languages) holding the weights. Each block gives each opportunity its top candidates (argpartition) and
-feeds a per-company pool of candidates above that company's current k-th best. The candidates are then
-scored exactly in float64 (`_score_pairs`), the top-k kept, and only their explanations are built.
+Nothing is computed pair by pair in Python until the kept top-k, and no list of all pairs is built.
 
-Above `LARGE_PAIRS` pairs the block pass uses two shortcuts, which only choose the candidates (their
-scores are then computed exactly): terms in more than `DENSE_HEAD_DF` of the documents are multiplied as
-dense matrices (faster than sparse for common terms, same result), and portfolio items are compared on
-the other terms only, which can only lower an item's similarity; `CANDIDATE_MARGIN` extra candidates per
-opportunity and per company absorb the difference. Blocks run on `WORKERS` threads (NumPy, SciPy and BLAS
-release the GIL).
+1. Block pass (`_candidates`): opportunities in blocks of about `BLOCK_CELLS` / companies rows, each
+   block against all companies at once in float32: the text cosine as a sparse product (opportunities ×
+   terms) @ (terms × companies), for small problems also against all portfolio items (reduced to the best
+   item per company with `np.maximum.reduceat`); the structured parts as one product of small one-hot
+   matrices (opportunity side weighted: required and nice disciplines, themes, country, languages;
+   company side: disciplines, themes, country fit, languages). Terms only one side has are dropped first
+   (they add nothing to a dot product). Per block, each opportunity keeps its best `per_opportunity`
+   (+ margin) companies, from a cheap threshold (the k-th largest of 64-column chunk maxima, then a
+   sort of the few entries above it), and each company a running top `per_company` (+ margin) in dense
+   company × k arrays fed with the entries above its current k-th best. Blocks run on `WORKERS` threads
+   (SciPy's sparse kernels, NumPy and BLAS release the GIL; BLAS itself single-threaded meanwhile).
+2. Exact scoring (`_score_pairs`): the candidates only, in float64: profile and item cosines as row-wise
+   sparse products, the structured parts from sorted company × label keys (which labels a company has, as a
+   bit mask per part). The filters apply here; ranks follow (score, then id), and the top-k are kept.
+3. Explanations (`_explain`) for the kept pairs only: the shared terms by contribution to the dot product
+   (vectorised), the best portfolio item, and the structured details, shared between pairs that have the
+   same opportunity and the same mask (Parts are frozen; treat their details as read-only).
+
+Above `LARGE_PAIRS` pairs (companies × opportunities) the block pass takes two shortcuts. They only choose
+the candidates, whose scores step 2 then computes exactly: terms common on both sides (their share of
+opportunities × their share of companies above `DENSE_HEAD_DENSITY`) are multiplied as dense float32
+matrices by BLAS, faster than sparse for them and the same result; and portfolio items and the
+discipline-or-text filter are left to step 2, so screening uses the profile text. `LARGE_CANDIDATE_MARGIN`
+extra candidates per opportunity and per company absorb the difference (on synthetic data 99.9 % of the
+exact tops are found).
+
+100 000 companies (about 3 portfolio items each) × 10 000 opportunities take roughly 35–40 s on two cores
+and about 2.2 GiB besides the documents themselves; see docs/matching.md for the figures and where the time
+goes. The cyclic garbage collector is paused during a computation (`_paused_gc`): it would otherwise walk
+the heap again and again while a million suggestion objects are built.
 """
 
 from __future__ import annotations
@@ -60,7 +78,8 @@ import gc
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -194,7 +213,7 @@ def _text_sentences(detail: dict) -> list[str]:
     sentences = []
     if terms:
         sentences.append(f"Profile shares {_words(terms)}.")
-    if item and detail.get("item_similarity", 0) > 0:
+    if item:
         sentences.append(f"Closest portfolio item: '{item}'.")
     if not sentences:
         sentences.append("Little text in common.")
@@ -343,40 +362,50 @@ def _select_columns(matrix: sparse.csr_matrix, column_map: np.ndarray, n_columns
 
 
 def _one_hot(rows: list, index: dict[str, int], values=None) -> sparse.csr_matrix:
-    """Rows of labels (or {label: value}) as a sparse matrix over `index`."""
-    indptr, indices, data = [0], [], []
-    for i, labels in enumerate(rows):
-        entries = labels.items() if isinstance(labels, dict) else ((label, 1.0) for label in labels)
-        seen = {}
-        for label, value in entries:
-            column = index.get(label)
-            if column is not None:
-                seen[column] = value * (values[i] if values is not None else 1.0)
-        for column in sorted(seen):
-            indices.append(column)
-            data.append(seen[column])
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(rows), len(index)),
-    )
+    """Rows of labels (or {label: value}) as a sparse matrix over `index` (labels not in it are left out),
+    each row times `values[row]` if given. Labels within a row are distinct (sets, dict keys, deduplicated
+    tuples)."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = [label for labels in rows for label in labels]
+    columns = np.fromiter(map(index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+    row_ids = np.repeat(np.arange(len(rows)), lengths)
+    if rows and isinstance(rows[0], dict):
+        data = np.fromiter((value for labels in rows for value in labels.values()), dtype=np.float64, count=len(flat))
+    else:
+        data = np.ones(len(flat))
+    if values is not None:
+        data = data * np.asarray(values, dtype=np.float64)[row_ids]
+    kept = columns >= 0
+    matrix = sparse.csr_matrix((data[kept], (row_ids[kept], columns[kept])), shape=(len(rows), len(index)))
+    matrix.sum_duplicates()  # canonical: sorted columns within each row
+    return matrix
+
+
+def _chunked(function, n: int) -> list:
+    """function(start, stop) over chunks of `PAIR_CHUNK` pairs, on `WORKERS` threads when there are several
+    chunks (the work is in SciPy and NumPy, which release the GIL); results in chunk order."""
+    starts = range(0, n, PAIR_CHUNK)
+    if WORKERS > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=WORKERS) as executor:
+            return list(executor.map(lambda start: function(start, min(start + PAIR_CHUNK, n)), starts))
+    return [function(start, min(start + PAIR_CHUNK, n)) for start in starts]
 
 
 def _rowwise(a: sparse.csr_matrix, a_rows: np.ndarray, b: sparse.csr_matrix, b_rows: np.ndarray) -> np.ndarray:
     """Dot products a[a_rows[i]] · b[b_rows[i]], vectorised in chunks."""
-    out = np.zeros(len(a_rows))
-    for start in range(0, len(a_rows), PAIR_CHUNK):
-        stop = start + PAIR_CHUNK
+
+    def chunk(start: int, stop: int) -> np.ndarray:
         product = a[a_rows[start:stop]].multiply(b[b_rows[start:stop]])
-        out[start:stop] = np.asarray(product.sum(axis=1)).ravel()
-    return out
+        return np.asarray(product.sum(axis=1)).ravel()
+
+    parts = _chunked(chunk, len(a_rows))
+    return np.concatenate(parts) if parts else np.zeros(0)
 
 
 def _top_terms(a, a_rows, b, b_rows, k: int) -> list[list[int]]:
     """For each pair, the `k` columns that add most to a[a_row] · b[b_row], largest first."""
-    result: list[list[int]] = []
-    for start in range(0, len(a_rows), PAIR_CHUNK):
-        stop = start + PAIR_CHUNK
+
+    def chunk(start: int, stop: int) -> list[list[int]]:
         product = sparse.csr_matrix(a[a_rows[start:stop]].multiply(b[b_rows[start:stop]]))
         product.eliminate_zeros()
         product.sort_indices()
@@ -386,20 +415,24 @@ def _top_terms(a, a_rows, b, b_rows, k: int) -> list[list[int]]:
         # Rows stay grouped; within a row, largest contribution first, then lowest column (stable sort).
         order = np.argsort(rows * 4.0 - product.data, kind="stable")
         rank = np.arange(len(order)) - product.indptr[rows[order]]
-        chosen = order[rank < k]
-        columns = product.indices[chosen].tolist()
-        counts = np.minimum(lengths, k)
-        offsets = np.concatenate(([0], np.cumsum(counts))).tolist()
-        result.extend(columns[offsets[i] : offsets[i + 1]] for i in range(n_rows))
-    return result
+        columns = product.indices[order[rank < k]].tolist()
+        offsets = np.concatenate(([0], np.cumsum(np.minimum(lengths, k)))).tolist()
+        return [columns[offsets[i] : offsets[i + 1]] for i in range(n_rows)]
+
+    return [row for part in _chunked(chunk, len(a_rows)) for row in part]
 
 
-def _top_per_row(scores: np.ndarray, k: int) -> np.ndarray:
-    """Per row, a threshold with at least `k` entries at or above it (the row's k-th largest value;
-    -inf for a row with fewer than k entries)."""
-    n_columns = scores.shape[1]
+def _row_thresholds(scores: np.ndarray, k: int) -> np.ndarray:
+    """Per row, a threshold with at least `k` entries at or above it (-inf for rows with fewer entries).
+
+    Wide rows use the k-th largest of the maxima of 64-column chunks: at least k entries (those maxima)
+    reach it, it is cheap, and it is rarely far below the row's exact k-th largest value."""
+    n_rows, n_columns = scores.shape
     if k >= n_columns:
-        return np.full(scores.shape[0], -np.inf, dtype=scores.dtype)
+        return np.full(n_rows, -np.inf, dtype=scores.dtype)
+    if n_columns >= 128 * k:
+        maxima = np.maximum.reduceat(scores, np.arange(0, n_columns, 64), axis=1)
+        return np.partition(maxima, maxima.shape[1] - k, axis=1)[:, maxima.shape[1] - k]
     return np.partition(scores, n_columns - k, axis=1)[:, n_columns - k]
 
 
@@ -409,45 +442,41 @@ def _best_k(groups: np.ndarray, others: np.ndarray, values: np.ndarray, k: int) 
     return order[_ranks(groups[order]) <= k]
 
 
-class _CompanyPool:
-    """Each company's best `k` opportunities so far. Blocks arrive in opportunity order and only entries
-    above a company's current k-th best are offered, so on equal scores the lower id stays."""
+class _CompanyTop:
+    """Each company's best `k` opportunities so far, as dense company × k arrays. Blocks arrive in
+    opportunity order and only entries above a company's current k-th best (`threshold`) are offered,
+    so on equal scores the earlier, lower id stays."""
 
     def __init__(self, n_companies: int, k: int):
         self.k = k
+        self.values = np.full((n_companies, k), -np.inf, dtype=np.float32)
+        self.rows = np.full((n_companies, k), -1, dtype=np.int64)
         self.threshold = np.full(n_companies, -np.inf, dtype=np.float32)
-        self.limit = max(4 * n_companies * k, 1_000_000)
-        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._size = 0
-        self._compacted = False
 
     def add(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
-        self._parts.append((rows, columns, values))
-        self._size += len(rows)
-        if self._size > self.limit or not self._compacted:
-            self._compact()
-
-    def _compact(self) -> None:
-        self._compacted = True
-        if not self._parts:
+        if not len(rows):
             return
-        rows = np.concatenate([part[0] for part in self._parts])
-        columns = np.concatenate([part[1] for part in self._parts])
-        values = np.concatenate([part[2] for part in self._parts])
-        kept = _best_k(columns, rows, values, self.k)
-        rows, columns, values = rows[kept], columns[kept], values[kept]
-        rank = _ranks(columns)
-        last = rank == self.k
-        self.threshold[columns[last]] = values[last]
-        self._parts = [(rows, columns, values)]
-        self._size = len(rows)
+        chosen = _best_k(columns, rows, values, self.k)  # at most k new per company, best first
+        rows, columns, values = rows[chosen], columns[chosen], values[chosen]
+        starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]])
+        touched = columns[starts]
+        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(columns)]))
+        slot = np.arange(len(columns)) - starts[group]
+        new_values = np.full((len(touched), self.k), -np.inf, dtype=np.float32)
+        new_rows = np.full((len(touched), self.k), -1, dtype=np.int64)
+        new_values[group, slot] = values
+        new_rows[group, slot] = rows
+        # Existing entries first: a stable sort keeps them ahead of equal newcomers.
+        merged_values = np.concatenate((self.values[touched], new_values), axis=1)
+        merged_rows = np.concatenate((self.rows[touched], new_rows), axis=1)
+        order = np.argsort(-merged_values, axis=1, kind="stable")[:, : self.k]
+        self.values[touched] = np.take_along_axis(merged_values, order, axis=1)
+        self.rows[touched] = np.take_along_axis(merged_rows, order, axis=1)
+        self.threshold[touched] = self.values[touched, self.k - 1]
 
     def pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        self._compact()
-        if not self._parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        rows, columns, _values = self._parts[0]
-        return rows, columns
+        companies, slots = np.nonzero(self.rows >= 0)
+        return self.rows[companies, slots], companies.astype(np.int64)
 
 
 class _Problem:
@@ -468,12 +497,13 @@ class _Problem:
 
     def _build_text(self) -> None:
         corpus = self.corpus = Corpus()
+        # Shared terms are shown in the words of the opportunities' texts (a shared term is in both).
         for company in self.companies:
-            corpus.add(f"{company.pitch}\n{company.description}")
+            corpus.add(f"{company.pitch}\n{company.description}", count_surfaces=False)
         owners, self.items = [], []
         for index, company in enumerate(self.companies):
             for item in company.portfolio:
-                corpus.add(item.title, item.description)
+                corpus.add(f"{item.title}\n{item.description}", count_surfaces=False)
                 owners.append(index)
                 self.items.append(item)
         for opportunity in self.opportunities:
@@ -606,12 +636,13 @@ class _Problem:
             .T.tocsr()
             .astype(np.float32)
         )
+        unit = w["text"] if w["text"] > 0 else 1.0  # screening scores are in units of the text weight
         self.f_opportunities = sparse.hstack(
             [
-                w["required"] * self.o_features["required"] + w["nice"] * self.o_features["nice"],
-                w["themes"] * self.o_features["themes"],
-                w["country"] * self.o_features["country"],
-                w["language"] * self.o_features["language"],
+                (w["required"] * self.o_features["required"] + w["nice"] * self.o_features["nice"]) / unit,
+                w["themes"] / unit * self.o_features["themes"],
+                w["country"] / unit * self.o_features["country"],
+                w["language"] / unit * self.o_features["language"],
             ],
             format="csr",
         ).astype(np.float32)
@@ -659,7 +690,6 @@ class _Problem:
             lifted += best
             lifted *= 0.5
             text[:, self.with_items] = np.maximum(text[:, self.with_items], lifted)
-        np.clip(text, 0.0, 1.0, out=text)
         eligible = None
         if not self.large:
             eligible = text >= TEXT_FLOOR
@@ -667,8 +697,9 @@ class _Problem:
             if not self.text_only and required.nnz:
                 used = np.unique(required.indices)
                 eligible |= (required[:, used].toarray() @ self.disciplines_t[used].toarray()) > 0
-        scores = np.sqrt(text, out=text)
-        scores *= np.float32(self.w["text"])
+        # Cosines of non-negative unit vectors: in [0, 1] up to rounding. Scores are in units of the text
+        # weight (the structured features are divided by it), which keeps the order and saves a pass.
+        scores = np.sqrt(text, out=text) if self.w["text"] > 0 else np.zeros_like(text)
         features = self.f_opportunities[start:stop]
         if features.nnz:
             if isinstance(self.f_companies_t, np.ndarray):
@@ -680,35 +711,33 @@ class _Problem:
             scores[~eligible] = -np.inf
         return scores
 
-    def _block_candidates(self, start: int, stop: int, k_opportunity: int, pool: _CompanyPool | None):
+    def _block_candidates(self, start: int, stop: int, k_opportunity: int, top: _CompanyTop | None) -> dict:
         """Scores a block and picks its candidates: each opportunity's best `k_opportunity` companies and,
-        for the pool, entries above the companies' current thresholds."""
+        for the companies' running tops, the entries above their current thresholds."""
         scores = self._block_scores(start, stop)
-        mask = None
-        if k_opportunity:
-            mask = scores >= _top_per_row(scores, k_opportunity)[:, None]
-        if pool is not None:
-            above = scores > pool.threshold[None, :]
-            if np.count_nonzero(above) > 2 * pool.k * scores.shape[1] and scores.shape[0] > pool.k:
-                # Early blocks: keep only the block's own best k per company.
-                cut = np.partition(scores, scores.shape[0] - pool.k, axis=0)[scores.shape[0] - pool.k]
+        n_rows, n_columns = scores.shape
+        row_threshold = _row_thresholds(scores, k_opportunity) if k_opportunity else None
+        mask = None if row_threshold is None else scores >= row_threshold[:, None]
+        if top is not None:
+            above = scores > top.threshold[None, :]
+            if n_rows > top.k and np.count_nonzero(above) > 2 * top.k * n_columns:
+                # Early blocks, thresholds still low: only the block's own best k per company.
+                cut = np.partition(scores, n_rows - top.k, axis=0)[n_rows - top.k]
                 above &= scores >= cut[None, :]
-            mask = above if mask is None else (mask | above)
+            mask = above if mask is None else np.logical_or(mask, above, out=mask)
         rows, columns = np.nonzero(mask)
+        del mask
         values = scores[rows, columns]
         eligible = values > -np.inf
-        rows, columns, values = rows[eligible], columns[eligible], values[eligible]
+        rows, columns, values = rows[eligible].astype(np.int64), columns[eligible].astype(np.int64), values[eligible]
         result = {}
         if k_opportunity:
-            chosen = _best_k(rows, columns, values, k_opportunity)
-            result["opportunity"] = (rows[chosen] + start, columns[chosen])
-        if pool is not None:
-            offered = values > pool.threshold[columns]
-            result["pool"] = (
-                rows[offered].astype(np.int64) + start,
-                columns[offered].astype(np.int64),
-                values[offered],
-            )
+            mine = values >= row_threshold[rows]
+            chosen = _best_k(rows[mine], columns[mine], values[mine], k_opportunity)
+            result["opportunity"] = (rows[mine][chosen] + start, columns[mine][chosen])
+        if top is not None:
+            offered = values > top.threshold[columns]
+            result["company"] = (rows[offered] + start, columns[offered], values[offered])
         return result
 
     def _candidates(self, per_opportunity: int, per_company: int) -> tuple[np.ndarray, np.ndarray]:
@@ -716,7 +745,7 @@ class _Problem:
         margin_o = LARGE_CANDIDATE_MARGIN["opportunity"] if self.large else CANDIDATE_MARGIN
         margin_c = LARGE_CANDIDATE_MARGIN["company"] if self.large else CANDIDATE_MARGIN
         k_opportunity = per_opportunity + margin_o if per_opportunity else 0
-        pool = _CompanyPool(self.n_c, per_company + margin_c) if per_company else None
+        top = _CompanyTop(self.n_c, per_company + margin_c) if per_company else None
         block = max(1, min(1024, BLOCK_CELLS // max(self.n_c, 1 if self.large else len(self.items), 1)))
         starts = list(range(0, self.n_o, block))
         found_o, found_c = [], []
@@ -725,14 +754,14 @@ class _Problem:
             if "opportunity" in result:
                 found_o.append(result["opportunity"][0])
                 found_c.append(result["opportunity"][1])
-            if "pool" in result:
-                pool.add(*result["pool"])
+            if "company" in result:
+                top.add(*result["company"])
 
         def run(start):
-            return self._block_candidates(start, min(start + block, self.n_o), k_opportunity, pool)
+            return self._block_candidates(start, min(start + block, self.n_o), k_opportunity, top)
 
         if WORKERS > 1 and len(starts) > 2:
-            # The first block alone: it sets the pool's thresholds, which make the later blocks cheap.
+            # The first block alone: it sets the companies' thresholds, which make the later blocks cheap.
             consume(run(starts[0]))
             with _single_threaded_blas(), ThreadPoolExecutor(max_workers=WORKERS) as executor:
                 pending = []
@@ -745,8 +774,8 @@ class _Problem:
         else:
             for start in starts:
                 consume(run(start))
-        if pool is not None:
-            rows, columns = pool.pairs()
+        if top is not None:
+            rows, columns = top.pairs()
             found_o.append(rows)
             found_c.append(columns)
         # The block pass is over: drop its matrices before the candidates are scored and explained.
@@ -836,13 +865,7 @@ class _Problem:
         if not len(o):
             return []
         scored = self._score_pairs(o, c)
-        eligible = np.flatnonzero(scored["eligible"])
-        if len(eligible) < len(o):
-            o, c = o[eligible], c[eligible]
-            scored = {
-                key: ({k: v[eligible] for k, v in value.items()} if isinstance(value, dict) else value[eligible])
-                for key, value in scored.items()
-            }
+        o, c, scored = _take(np.flatnonzero(scored["eligible"]), o, c, scored)
         total = scored["total"]
         rank_o = np.zeros(len(o), dtype=np.int64)
         rank_c = np.zeros(len(o), dtype=np.int64)
@@ -857,15 +880,17 @@ class _Problem:
         kept = np.flatnonzero(in_o | in_c)
         # Output order: opportunity, rank (unranked last), company.
         kept = kept[np.lexsort((c[kept], np.where(in_o[kept], rank_o[kept], np.iinfo(np.int64).max), o[kept]))]
-        return self._explain(kept, o, c, scored, np.where(in_o, rank_o, 0), np.where(in_c, rank_c, 0))
+        rank_o, rank_c = np.where(in_o, rank_o, 0)[kept], np.where(in_c, rank_c, 0)[kept]
+        o, c, scored = _take(kept, o, c, scored)  # and the other candidates' arrays go
+        return self._explain(o, c, scored, rank_o, rank_c)
 
-    def _explain(self, kept, o_all, c_all, scored, rank_o, rank_c) -> list[Suggestion]:
-        o, c = o_all[kept], c_all[kept]
-        best_item = scored["best_item"][kept]
-        profile = scored["profile"][kept]
-        item_similarity = scored["item_similarity"][kept]
+    def _explain(self, o, c, scored, rank_o, rank_c) -> list[Suggestion]:
+        """Suggestions for the kept pairs, with their parts and details (the pairs' arrays in `scored`)."""
+        best_item = scored["best_item"]
+        profile = scored["profile"]
+        item_similarity = scored["item_similarity"]
         from_item = (best_item >= 0) & (item_similarity > profile)
-        terms: list[list[int]] = [[] for _ in range(len(kept))]
+        terms: list[list[int]] = [[] for _ in range(len(o))]
         for selector, matrix, rows in (
             (np.flatnonzero(~from_item), self.profiles, c),
             (np.flatnonzero(from_item), self.item_vectors, best_item),
@@ -881,7 +906,7 @@ class _Problem:
         o_list, c_list = o.tolist(), c.tolist()
         columns_of_parts = []
         for name in names:
-            values = (scored["values"][name][kept] / _UNIT).tolist()
+            values = (scored["values"][name] / _UNIT).tolist()
             if name == "text":
                 items = [
                     self.items[index] if index >= 0 and similarity > 0 else None
@@ -890,17 +915,13 @@ class _Problem:
                 details = [
                     {
                         "similarity": similarity,
-                        "profile": profile_similarity,
-                        "item_similarity": item_sim,
                         "item": item.title if item is not None else None,
                         "item_id": item.id if item is not None else None,
                         "source": "item" if item_first else "profile",
-                        "terms": _unique([surfaces[column] for column in columns]),
+                        "terms": list(dict.fromkeys([surfaces[column] for column in columns])),
                     }
-                    for similarity, profile_similarity, item_sim, item, item_first, columns in zip(
-                        np.round(scored["similarity"][kept], 4).tolist(),
-                        np.round(profile, 4).tolist(),
-                        np.round(item_similarity, 4).tolist(),
+                    for similarity, item, item_first, columns in zip(
+                        np.round(scored["similarity"], 4).tolist(),
                         items,
                         from_item.tolist(),
                         terms,
@@ -908,16 +929,13 @@ class _Problem:
                     )
                 ]
                 columns_of_parts.append(
-                    [
-                        _frozen(Part, name="text", value=value, detail=detail)
-                        for value, detail in zip(values, details, strict=True)
-                    ]
+                    [_new_part("text", value, detail) for value, detail in zip(values, details, strict=True)]
                 )
                 continue
             # A structured part depends only on the opportunity and which of its labels the company has:
             # one shared Part per such key (Parts are frozen; treat their details as read-only).
             shift = 2 if name == "country" else self.padded[name][0].shape[1]
-            codes = scored["codes"][name][kept]
+            codes = scored["codes"][name]
             if shift > 62:  # more labels than a mask holds: no sharing
                 columns_of_parts.append(
                     [
@@ -941,22 +959,21 @@ class _Problem:
         opportunity_ids = [opportunity.id for opportunity in self.opportunities]
         company_ids = [company.id for company in self.companies]
         return [
-            _frozen(
-                Suggestion,
-                opportunity_id=opportunity_ids[oi],
-                company_id=company_ids[ci],
-                score=score,
-                parts=parts,
-                rank_for_opportunity=rank_for_opportunity or None,
-                rank_for_company=rank_for_company or None,
+            _new_suggestion(
+                opportunity_ids[oi],
+                company_ids[ci],
+                score,
+                parts,
+                rank_for_opportunity or None,
+                rank_for_company or None,
             )
             for oi, ci, score, parts, rank_for_opportunity, rank_for_company in zip(
                 o_list,
                 c_list,
-                (scored["total"][kept] / _UNIT).tolist(),
+                (scored["total"] / _UNIT).tolist(),
                 zip(*columns_of_parts, strict=True),
-                rank_o[kept].tolist(),
-                rank_c[kept].tolist(),
+                rank_o.tolist(),
+                rank_c.tolist(),
                 strict=True,
             )
         ]
@@ -986,6 +1003,19 @@ class _Problem:
         return {"matched": matched, "missing": missing, "coverage": coverage}
 
 
+def _take(positions: np.ndarray, o: np.ndarray, c: np.ndarray, scored: dict) -> tuple:
+    """The pairs at `positions`, with their scored arrays."""
+    if len(positions) == len(o) and np.array_equal(positions, np.arange(len(o))):
+        return o, c, scored
+    taken = {
+        key: (
+            {name: array[positions] for name, array in value.items()} if isinstance(value, dict) else value[positions]
+        )
+        for key, value in scored.items()
+    }
+    return o[positions], c[positions], taken
+
+
 def _ranks(groups: np.ndarray) -> np.ndarray:
     """1-based position within runs of equal values (groups already sorted)."""
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
@@ -993,20 +1023,35 @@ def _ranks(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(starts, counts) + 1
 
 
-_set_field = object.__setattr__
+def _slot_setters(cls) -> tuple:
+    return tuple(cls.__dict__[item.name].__set__ for item in fields(cls))
 
 
-def _frozen(cls, **fields):
-    """A frozen dataclass instance built without its generated __init__, about twice as fast, for the
-    millions of suggestions of a full recompute. Same object, same fields."""
-    instance = object.__new__(cls)
-    for name, value in fields.items():
-        _set_field(instance, name, value)
-    return instance
+# Fast constructors for the frozen, slotted results: they set the slots through their descriptors instead
+# of the generated __init__ (which goes through object.__setattr__ per field). Same objects, in about half
+# the time, which counts for the million suggestions of a full recompute.
+_new = object.__new__
+_PART_NAME, _PART_VALUE, _PART_DETAIL = _slot_setters(Part)
+_S_OPPORTUNITY, _S_COMPANY, _S_SCORE, _S_PARTS, _S_RANK_O, _S_RANK_C = _slot_setters(Suggestion)
 
 
-def _unique(words: list[str]) -> list[str]:
-    return list(dict.fromkeys(words))
+def _new_part(name: str, value: float, detail: dict) -> Part:
+    part = _new(Part)
+    _PART_NAME(part, name)
+    _PART_VALUE(part, value)
+    _PART_DETAIL(part, detail)
+    return part
+
+
+def _new_suggestion(opportunity_id, company_id, score, parts, rank_for_opportunity, rank_for_company) -> Suggestion:
+    suggestion = _new(Suggestion)
+    _S_OPPORTUNITY(suggestion, opportunity_id)
+    _S_COMPANY(suggestion, company_id)
+    _S_SCORE(suggestion, score)
+    _S_PARTS(suggestion, parts)
+    _S_RANK_O(suggestion, rank_for_opportunity)
+    _S_RANK_C(suggestion, rank_for_company)
+    return suggestion
 
 
 class _paused_gc:

@@ -22,7 +22,6 @@ import unicodedata
 from array import array
 from collections import Counter
 from functools import cache, lru_cache
-from itertools import chain
 
 import numpy as np
 import Stemmer
@@ -38,6 +37,9 @@ DEFAULT_LANGUAGE = "en"
 SHORT_TEXT_TOKENS = 8
 # py3langid answers below this confidence (over three languages) are not trusted.
 MIN_CONFIDENCE = 0.6
+# Detection reads the start of a text: this many words for evidence, this many characters for the model.
+EVIDENCE_TOKENS = 80
+MODEL_CHARS = 600
 # Glossary keys this long are recognised in a text of any language (mixed-language briefs).
 CROSS_LANGUAGE_KEY_CHARS = 7
 # Compound splitting: shortest head and modifier, and linking letters tried between them.
@@ -273,12 +275,17 @@ def stop_words(lang: str) -> frozenset[str]:
     return frozenset(words)
 
 
+# Plain ASCII text (most of it) is split by a translation table, several times faster than the regex.
+_ASCII_SEPARATORS = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
+
+
 def tokenize(text: str) -> list[str]:
+    """Lower-case runs of letters and digits."""
     if not text:
         return []
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return TOKEN_RE.findall(text.lower())
+    if text.isascii():
+        return text.lower().translate(_ASCII_SEPARATORS).split()
+    return TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
 
 
 # --- Language detection ----------------------------------------------------------------------------
@@ -302,15 +309,23 @@ def _identifier():
 
 
 @lru_cache(maxsize=1)
-def _evidence() -> tuple[frozenset[str], ...]:
-    """Words that point to a language: its function words, and for Dutch and German its glossary words
-    that are not also English words."""
+def _evidence() -> dict[str, tuple[int, ...]]:
+    """Words that point to a language (as positions in LANGUAGES): its function words, and for Dutch and
+    German their glossary words that are not also English words."""
     english = set(stop_words("en")) | set(glossary.EN) | _glossary_value_words()
-    evidence = {"en": MARKERS["en"]}
-    for lang in ("nl", "de"):
-        keys = {key for key in glossary.GLOSSARIES[lang] if len(key) >= 5 and key not in english}
-        evidence[lang] = MARKERS[lang] | frozenset(keys)
-    return tuple(evidence[lang] for lang in LANGUAGES)
+    words: dict[str, list[int]] = {}
+    for position, lang in enumerate(LANGUAGES):
+        found = set(MARKERS[lang])
+        if lang != "en":
+            found |= {key for key in glossary.GLOSSARIES[lang] if len(key) >= 5 and key not in english}
+        for word in found:
+            words.setdefault(word, []).append(position)
+    return {word: tuple(positions) for word, positions in words.items()}
+
+
+@lru_cache(maxsize=1)
+def _evidence_words() -> frozenset[str]:
+    return frozenset(_evidence())
 
 
 @lru_cache(maxsize=1)
@@ -334,13 +349,11 @@ def detect_language(text: str, tokens: list[str] | None = None) -> str:
         tokens = tokenize(text)
     if not tokens:
         return DEFAULT_LANGUAGE
-    distinct = set(tokens)
-    evidence_en, evidence_nl, evidence_de = _evidence()
-    votes = (
-        len(evidence_en.intersection(distinct)),
-        len(evidence_nl.intersection(distinct)),
-        len(evidence_de.intersection(distinct)),
-    )
+    votes = [0, 0, 0]
+    evidence = _evidence()
+    for word in _evidence_words().intersection(tokens[:EVIDENCE_TOKENS]):
+        for language in evidence[word]:
+            votes[language] += 1
     best_votes = max(votes)
     best = LANGUAGES[votes.index(best_votes)]  # ties keep the order of LANGUAGES
     second_votes = sorted(votes)[1]
@@ -351,7 +364,7 @@ def detect_language(text: str, tokens: list[str] | None = None) -> str:
             return DEFAULT_LANGUAGE
         if best_votes > second_votes:
             return best
-    lang, confidence = _identifier().classify(text)
+    lang, confidence = _identifier().classify(text[:MODEL_CHARS])
     if confidence >= MIN_CONFIDENCE and lang in LANGUAGES:
         return lang
     return best if best_votes > second_votes else DEFAULT_LANGUAGE
@@ -393,6 +406,12 @@ def _cross_language_keys() -> dict[str, str]:
             if len(key) >= CROSS_LANGUAGE_KEY_CHARS and key not in english and key != value:
                 keys.setdefault(key, value)
     return keys
+
+
+@lru_cache(maxsize=1)
+def _english_domain_words() -> frozenset[str]:
+    """English words the glossary knows: its English synonyms and the words its entries map to."""
+    return frozenset(glossary.EN) | _glossary_value_words()
 
 
 def _lookup(word: str, lang: str) -> str | None:
@@ -449,6 +468,9 @@ def _analyse_token(token: str, lang: str) -> tuple[Concept, ...]:
     value = _lookup(token, lang)
     if value is None and token in _cross_language_keys():
         value = _cross_language_keys()[token]
+    if value is None and lang != "en" and token in _english_domain_words():
+        # An English domain word in a Dutch or German text ("elderly", "cycling"): English, as in a brief.
+        value = glossary.EN.get(token, token)
     if value is None and lang != "en" and len(token) >= MIN_MODIFIER_CHARS + MIN_HEAD_CHARS:
         value = _split_compound(token, lang)
     if value is None:
@@ -476,17 +498,19 @@ class Corpus:
     def __init__(self):
         self.vocabulary: dict[str, int] = {}
         self.terms: list[str] = []
-        self._token_ids: dict[str, dict[str, tuple[int, ...]]] = {lang: {} for lang in LANGUAGES}
+        # Per language: token -> its first term id (-1: no term), and the further ids of tokens with several.
+        self._first: dict[str, dict[str, int]] = {lang: {} for lang in LANGUAGES}
+        self._more: dict[str, dict[str, tuple[int, ...]]] = {lang: {} for lang in LANGUAGES}
         self.token_counts: dict[str, Counter] = {lang: Counter() for lang in LANGUAGES}
         self.languages: list[str] = []  # language of every text added, in order
         self._indptr = array("q", [0])
-        self._indices = array("i")  # one entry per token occurrence; counts come from summing duplicates
+        self._indices = array("i")  # one entry per token occurrence (-1: none); counts come from summing
         self._surfaces: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self._indptr) - 1
 
-    def _term_ids(self, token: str, lang: str) -> tuple[int, ...]:
+    def _learn(self, token: str, lang: str) -> int:
         ids = []
         for term, _surface in concepts(token, lang):
             term_id = self.vocabulary.get(term)
@@ -494,44 +518,56 @@ class Corpus:
                 term_id = self.vocabulary[term] = len(self.terms)
                 self.terms.append(term)
             ids.append(term_id)
-        found = self._token_ids[lang][token] = tuple(ids)
-        return found
+        if len(ids) > 1:
+            self._more[lang][token] = tuple(ids[1:])
+        first = self._first[lang][token] = ids[0] if ids else -1
+        return first
 
-    def add(self, *texts: str) -> int:
-        """Add one document made of `texts` (each detected on its own); returns its row."""
+    def add(self, *texts: str, count_surfaces: bool = True) -> int:
+        """Add one document made of `texts` (each detected on its own); returns its row. Surface words
+        are counted for `surface` unless `count_surfaces` is False (a term shown as shared between two
+        documents is in both, so counting one side is enough)."""
+        indices = self._indices
         for text in texts:
             tokens = tokenize(text)
             if not tokens:
                 continue
             lang = detect_language(text, tokens)
             self.languages.append(lang)
-            self.token_counts[lang].update(tokens)
-            found = list(map(self._token_ids[lang].get, tokens))
+            if count_surfaces:
+                self.token_counts[lang].update(tokens)
+            first = self._first[lang]
+            found = list(map(first.get, tokens))
             if None in found:
-                found = [
-                    self._term_ids(token, lang) if ids is None else ids
-                    for token, ids in zip(tokens, found, strict=False)
-                ]
-            self._indices.extend(chain.from_iterable(found))
-        self._indptr.append(len(self._indices))
+                found = [self._learn(token, lang) if i is None else i for token, i in zip(tokens, found, strict=True)]
+            indices.extend(found)
+            more = self._more[lang]
+            if more and not more.keys().isdisjoint(tokens):
+                for token in {token for token in tokens if token in more}:
+                    indices.extend(more[token] * tokens.count(token))
+        self._indptr.append(len(indices))
         self._surfaces = None
         return len(self._indptr) - 2
 
     def counts(self) -> sparse.csr_matrix:
         """Documents × terms raw counts (float64, duplicates summed, sorted indices)."""
         indices = np.frombuffer(self._indices, dtype=np.int32) if len(self._indices) else np.zeros(0, np.int32)
+        kept = indices >= 0
+        kept_before = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))
+        indptr = kept_before[np.frombuffer(self._indptr, dtype=np.int64)]
+        indices = indices[kept]
         matrix = sparse.csr_matrix(
-            (np.ones(len(indices)), indices.copy(), np.frombuffer(self._indptr, dtype=np.int64).copy()),
-            shape=(len(self), len(self.terms)),
+            (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(self), len(self.terms))
         )
         matrix.sum_duplicates()
-        return matrix
+        return matrix.astype(np.float64)
 
     def release(self) -> None:
         """Forget the raw token occurrences (after `counts`); surfaces keep working."""
         self._indices = array("i")
         self._indptr = array("q", [0])
-        self._token_ids = {lang: {} for lang in LANGUAGES}
+        self._first = {lang: {} for lang in LANGUAGES}
+        self._more = {lang: {} for lang in LANGUAGES}
 
     def surface(self, term_id: int) -> str:
         """The readable word for a term: the surface word most often seen for it (English glossary
@@ -542,6 +578,8 @@ class Corpus:
 
     def _build_surfaces(self) -> list[str]:
         seen: dict[str, Counter] = {}
+        for word in _glossary_value_words():  # a small prior for the glossary's English words
+            seen.setdefault(_english_concepts(word)[0][0], Counter())[word] += 0.5
         for lang, tokens in self.token_counts.items():
             for token, count in tokens.items():
                 for term, surface in concepts(token, lang):
