@@ -3,13 +3,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import roles_of
 from accounts.views import forget_pending_link, remember_pending_link
+from creativelabs.files import uploaded_file_response
 from creativelabs.lists import render_filtered_list
 from creativelabs.tokens import LinkError
 from opportunities.selectors import suggested_opportunities
@@ -67,7 +68,7 @@ def company_logo(request, slug: str):
     company = get_object_or_404(visible_companies(request.user), slug=slug)
     if not company.logo:
         raise Http404
-    return _file_response(company.logo, content_type=_image_type(company.logo.name))
+    return uploaded_file_response(company.logo, content_type=_image_type(company.logo.name))
 
 
 def portfolio_file(request, pk: int, variant: str = "file"):
@@ -76,30 +77,15 @@ def portfolio_file(request, pk: int, variant: str = "file"):
     if variant == "thumbnail":
         if not stored.thumbnail:
             raise Http404
-        return _file_response(stored.thumbnail, content_type=_image_type(stored.thumbnail.name))
+        return uploaded_file_response(stored.thumbnail, content_type=_image_type(stored.thumbnail.name))
     if stored.kind == PortfolioFile.Kind.PDF:
-        return _file_response(stored.file, content_type="application/pdf", download_name=stored.original_name)
-    return _file_response(stored.file, content_type=stored.content_type)
+        return uploaded_file_response(stored.file, content_type="application/pdf", download_name=stored.original_name)
+    return uploaded_file_response(stored.file, content_type=stored.content_type)
 
 
 def _image_type(name: str) -> str:
     extension = name.rsplit(".", 1)[-1].lower()
     return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(extension, "application/octet-stream")
-
-
-def _file_response(field, *, content_type: str, download_name: str | None = None):
-    try:
-        handle = field.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=download_name is not None, filename=download_name or ""
-    )
-    # Uploaded content is never executed by the browser, whatever it claims to be.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # --- Registration and profile ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required, roles_of
 from companies.uploads import clean_pdf, generated_name
-from companies.views import _file_response
+from creativelabs.files import uploaded_file_response
 from creativelabs.lists import render_filtered_list
 from labs.models import Theme
 
@@ -156,7 +156,9 @@ def attachment_download(request, pk: int):
     attachment = get_object_or_404(
         OpportunityAttachment.objects.filter(opportunity__in=visible_opportunities(request.user)), pk=pk
     )
-    return _file_response(attachment.file, content_type="application/pdf", download_name=attachment.original_name)
+    return uploaded_file_response(
+        attachment.file, content_type="application/pdf", download_name=attachment.original_name
+    )
 
 
 @role_required("business_developer")

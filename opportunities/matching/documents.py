@@ -1,6 +1,6 @@
 """The engine's input: plain, immutable documents built by a loader from database rows (or JSON)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -42,4 +42,3 @@ class OpportunityDoc:
     nice_disciplines: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     is_open: bool = True  # published and before its deadline
-    extra: dict = field(default_factory=dict, compare=False)
