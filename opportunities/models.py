@@ -206,7 +206,12 @@ class Suggestion(models.Model):
         NONE = "", _("No decision yet")
         SHORTLISTED = "shortlisted", _("Shortlisted")
         DISMISSED = "dismissed", _("Dismissed")
+        INVITED = "invited", _("Invited to express interest")
         INTRODUCED = "introduced", _("Introduced")
+
+    class Source(models.TextChoices):
+        ENGINE = "engine", _("Suggested by the matching engine")
+        MANUAL = "manual", _("Added by hand")
 
     class Band(models.TextChoices):
         STRONG = "strong", _("Strong")
@@ -227,6 +232,7 @@ class Suggestion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENGINE)
 
     class Meta:
         ordering = ["rank_for_opportunity", "-score"]
@@ -274,3 +280,166 @@ class MatchQueue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+# --- From suggestion to deal -------------------------------------------------------------------------
+
+
+class SuggestionAction(models.Model):
+    """Who did what to a suggestion, and when: the history behind its current decision."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="actions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=20)  # "added", a Suggestion.Decision value, or "cleared"
+    note = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.suggestion_id}"
+
+
+MAX_MOTIVATION = 2000
+REPLY_DAYS = 7
+
+
+class Interest(models.Model):
+    """A company's expression of interest in an opportunity, with the fee terms it accepted then."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for an answer")
+        ANSWERED = "answered", _("Answered")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Reply(models.TextChoices):
+        NONE = "", _("No answer yet")
+        INTRODUCED = "introduced", _("Introduced to the client")
+        MORE_INFO = "more_info", _("Shortlisted, more information needed")
+        NOT_SELECTED = "not_selected", _("Not selected")
+        CLOSED = "closed", _("Opportunity closed")
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="interests")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    motivation = models.TextField(_("motivation"), max_length=MAX_MOTIVATION)
+    portfolio_items = models.ManyToManyField(
+        "companies.PortfolioItem", blank=True, related_name="+", verbose_name=_("portfolio items")
+    )
+    # The fee terms as they stood when the company accepted them; later edits don't touch these.
+    accepted_fee_percentage = models.DecimalField(max_digits=5, decimal_places=2)
+    accepted_fee_note = models.CharField(max_length=300, blank=True)
+    fee_accepted_at = models.DateTimeField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True)
+    reply = models.CharField(max_length=20, choices=Reply.choices, default=Reply.NONE, blank=True)
+    reply_reason = models.TextField(_("reason"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    reply_due = models.DateTimeField()  # submitted + REPLY_DAYS
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "company"], name="one_interest_per_company"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_fee_percentage__gte=0, accepted_fee_percentage__lte=MAX_FEE_PERCENTAGE),
+                name="interest_fee_within_bounds",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "reply_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} → {self.opportunity_id} ({self.state})"
+
+
+class Introduction(models.Model):
+    """A warm introduction of an interested company to the local client; contacts are shared from here on."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("In progress")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+        STALLED = "stalled", _("Stalled")
+
+    interest = models.OneToOneField(Interest, on_delete=models.CASCADE, related_name="introduction")
+    introduced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    client_contact_name = models.CharField(_("client contact"), max_length=150)
+    client_contact_email = models.EmailField(_("client contact e-mail"))
+    client_contact_phone = models.CharField(_("client contact phone"), max_length=40, blank=True)
+    note = models.TextField(_("introduction note"), max_length=2000, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    outcome_note = models.CharField(max_length=500, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"introduction {self.interest_id} ({self.outcome})"
+
+
+MAX_DEAL_VALUE = Decimal("1000000000")  # 10⁹: anything above is a typo, not a deal
+
+
+class Deal(models.Model):
+    """A won introduction: its value, and the fee computed from the percentage the company accepted."""
+
+    class State(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting the company's confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISPUTED = "disputed", _("Disputed")
+
+    introduction = models.OneToOneField(Introduction, on_delete=models.CASCADE, related_name="deal")
+    value = models.DecimalField(_("deal value"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Opportunity.Currency.choices)
+    closed_on = models.DateField(_("date"))
+    description = models.CharField(_("short description"), max_length=300)
+    fee_percentage = models.DecimalField(max_digits=5, decimal_places=2)
+    fee_amount = models.DecimalField(max_digits=14, decimal_places=2)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.AWAITING, db_index=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Each (re)sent confirmation link carries this number; sending a new one invalidates the old.
+    confirmation_round = models.PositiveIntegerField(default=0)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    dispute_note = models.TextField(blank=True)
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-closed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0, value__lte=MAX_DEAL_VALUE), name="deal_value_within_bounds"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fee_percentage__gte=0, fee_percentage__lte=MAX_FEE_PERCENTAGE),
+                name="deal_fee_within_bounds",
+            ),
+            models.CheckConstraint(condition=models.Q(fee_amount__gte=0), name="deal_fee_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.currency} ({self.state})"
