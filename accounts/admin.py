@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import NotificationPreference, SentDigest, User
+
+
+class NotificationPreferenceInline(admin.StackedInline):
+    model = NotificationPreference
+    can_delete = False
+    extra = 0
 
 
 @admin.register(User)
@@ -19,3 +25,20 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
+    inlines = [NotificationPreferenceInline]
+
+
+@admin.register(SentDigest)
+class SentDigestAdmin(admin.ModelAdmin):
+    """What was e-mailed as a digest, per person and period: read-only, the record that prevents duplicates."""
+
+    list_display = ["user", "kind", "period", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -67,3 +67,80 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class NotificationPreference(models.Model):
+    """Which e-mails a person wants; in-app notifications are written whatever is chosen here.
+
+    A person without a row has the defaults below (see accounts/preferences.py).
+    """
+
+    class MatchAlerts(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately, as soon as one is found")
+        WEEKLY = "weekly", _("In a weekly digest, on Mondays")
+        NEVER = "never", _("Never by e-mail (they stay on your dashboard)")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    match_alerts = models.CharField(
+        _("new opportunities that match your company"),
+        max_length=20,
+        choices=MatchAlerts.choices,
+        default=MatchAlerts.WEEKLY,
+    )
+    status_emails = models.BooleanField(
+        _("expressions of interest, introductions and deals"),
+        default=True,
+        help_text=_("Invitations, answers, reminders, introductions and deal confirmations."),
+    )
+    lab_digest = models.BooleanField(
+        _("daily digest for your Lab"),
+        default=True,
+        help_text=_("New strong suggestions and new expressions of interest on your Lab's opportunities."),
+    )
+    opportunity_emails = models.BooleanField(
+        _("reviews and deadlines of opportunities"),
+        default=True,
+        help_text=_("Submitted, sent back, rejected and published opportunities, and deadline reminders."),
+    )
+    other_emails = models.BooleanField(_("other notifications"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(match_alerts__in=["immediately", "weekly", "never"]),
+                name="notification_preference_match_alerts_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.match_alerts}"
+
+
+class SentDigest(models.Model):
+    """A digest e-mail that went out: one per person, kind and period, so a rerun or retry sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        WEEKLY_MATCHES = "weekly_matches", _("weekly digest of matching opportunities")
+        LAB_DAILY = "lab_daily", _("daily digest for a Lab")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_digests")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    period = models.CharField(max_length=20)  # "2030-W11" for a week, "2030-03-11" for a day
+    # What it told about, so the next one tells only what is new.
+    items = models.JSONField(default=list, blank=True)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "period"], name="one_digest_per_person_kind_period"),
+        ]
+        indexes = [models.Index(fields=["user", "kind", "-sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} → {self.user_id}"

@@ -5,11 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import User
+from .models import NotificationPreference, User
 from .roles import roles_of
 
 # Fields of the user model that are not personal data, or must never leave the database.
 USER_FIELDS_NOT_EXPORTED = {"id", "password", "is_superuser", "is_staff", "is_active", "groups", "user_permissions"}
+PREFERENCE_FIELDS_NOT_EXPORTED = {"id", "user"}
 
 
 class AccountError(Exception):
@@ -37,6 +38,11 @@ def user_export_data(user: User) -> dict:
         "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
         "two_factor": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
         "consents": {"terms_version": user.terms_version, "terms_accepted_at": _iso(user.terms_accepted_at)},
+        "notification_preferences": _preferences_export(user),
+        "digests_sent": [
+            {"kind": kind, "period": period, "sent_at": _iso(sent_at)}
+            for kind, period, sent_at in user.sent_digests.values_list("kind", "period", "sent_at")
+        ],
         "roles": {},
     }
     roles = roles_of(user)
@@ -52,9 +58,21 @@ def user_export_data(user: User) -> dict:
     return data
 
 
+def _preferences_export(user: User) -> dict:
+    """The e-mails the person chose (the defaults when they never chose)."""
+    from .preferences import preference_of
+
+    preference = preference_of(user)
+    return {
+        field.name: _iso(getattr(preference, field.name))
+        for field in NotificationPreference._meta.concrete_fields
+        if field.name not in PREFERENCE_FIELDS_NOT_EXPORTED
+    }
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account and every trace of the person's name and address.
+    """Delete the account and every trace of the person's name and address (preferences and sent digests too).
 
     A sole member's company goes with them (with its files); an owner with colleagues must
     hand the company over first, so the team is never left without an owner.

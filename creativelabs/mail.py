@@ -4,15 +4,46 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 
 
-def send_templated_mail(name: str, *, to: list[str], context: dict, language: str | None = None) -> None:
-    """Render the three parts of e-mail `name` in `language` and send them as one message."""
+def send_templated_mail(
+    name: str, *, to: list[str], context: dict, language: str | None = None, unsubscribe: tuple | None = None
+) -> None:
+    """Render the three parts of e-mail `name` in `language` and send them as one message.
+
+    `unsubscribe=(user, category)` (a category of accounts.preferences.Category) gives the message a
+    one-click unsubscribe for that kind of e-mail: the link in both parts (as `unsubscribe_url` for
+    the template; added at the end when the template does not show it) and the List-Unsubscribe
+    and List-Unsubscribe-Post headers of RFC 8058. Send such a message to that one person only.
+    """
     context = {"site_url": settings.SITE_URL, **context}
+    headers = {}
+    if unsubscribe is not None:
+        from accounts.preferences import Category, unsubscribe_url
+
+        user, category = unsubscribe
+        url = unsubscribe_url(user, category)
+        context.update(unsubscribe_url=url, unsubscribe_label=Category(category).label)
+        headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
         text = render_to_string(f"emails/{name}_body.txt", context)
         html = render_to_string(f"emails/{name}_body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+        if unsubscribe is not None:
+            text, html = _with_unsubscribe_footer(text, html, context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _with_unsubscribe_footer(text: str, html: str, context: dict) -> tuple[str, str]:
+    """Add the unsubscribe footer to the parts whose template does not include it already."""
+    url = context["unsubscribe_url"]
+    if url not in text:
+        text = text.rstrip("\n") + "\n\n" + render_to_string("emails/_unsubscribe.txt", context)
+    if escape(url) not in html:
+        footer = render_to_string("emails/_unsubscribe.html", context)
+        position = html.rfind("</body>")
+        html = html[:position] + footer + html[position:] if position >= 0 else html + footer
+    return text, html

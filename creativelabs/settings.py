@@ -109,9 +109,10 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Rate-limit counters and locks only: while Redis is down or hanging the cache reads
+            # as empty instead of failing the request, after at most one timeout (creativelabs/cache.py).
+            "BACKEND": "creativelabs.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            # A Redis outage must slow a request down by a second, not hang it.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": "cl",
         }
@@ -128,6 +129,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged when it ends, not when it starts, so every task must be safe to run
+# twice: a pool process killed mid-task puts its message back at once (reject on worker lost);
+# a whole worker killed leaves it to be delivered again after the visibility timeout below
+# (match recomputes don't wait for that: their queue entry stays and the sweeper re-sends it).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -136,18 +141,22 @@ CELERY_TASK_TIME_LIMIT = 12 * 60
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Longer than the hard time limit, so a running task is never handed out twice.
+    # Longer than the hard time limit and the longest retry countdown, so a task that is
+    # running or waiting for its countdown is never handed out twice.
     "visibility_timeout": 60 * 60,
     "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    "socket_timeout": 1,
 }
-# A web request that enqueues while Redis is down gives up within about a second.
+# A web request that enqueues while Redis is down gives up at once (connection refused) or,
+# when Redis hangs, after about three seconds: two attempts, the second to get past a pooled
+# connection that went stale when Redis restarted. Then the process stops trying for a few
+# seconds (enqueue_on_commit in creativelabs/celery.py) and sweepers pick up what was not sent.
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "interval_max": 0.4,
+    "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULE = {
     "expire-and-remind": {"task": "opportunities.tasks.expire_and_remind", "schedule": 60 * 60},
@@ -160,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opportunities.tasks.send_unsent_notification_emails",
         "schedule": 15 * 60,
     },
+    "remind-unanswered-interests": {"task": "opportunities.tasks.remind_unanswered_interests", "schedule": 60 * 60},
+    # Hourly, but each person's daily or weekly digest is sent once per period (what was sent is recorded).
+    "send-digests": {"task": "opportunities.tasks.send_digests", "schedule": 60 * 60},
+    "send-match-alerts": {"task": "opportunities.tasks.send_match_alerts", "schedule": 5 * 60},
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 

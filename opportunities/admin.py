@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Notification, Opportunity, OpportunityAttachment, OpportunityEvent
+from .models import (
+    Deal,
+    Interest,
+    Introduction,
+    Notification,
+    Opportunity,
+    OpportunityAttachment,
+    OpportunityEvent,
+    Suggestion,
+    SuggestionAction,
+)
 
 
 class OpportunityEventInline(admin.TabularInline):
@@ -42,3 +52,101 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "message"]
     list_select_related = ["user"]
     readonly_fields = ["user", "kind", "opportunity", "message", "created_at", "read_at", "emailed_at", "dedupe_key"]
+
+
+# --- Suggestions and expressions of interest ---
+
+
+class SuggestionActionInline(admin.TabularInline):
+    model = SuggestionAction
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "actor", "action", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    list_display = ["opportunity", "company", "score", "rank_for_opportunity", "decision", "source", "decided_at"]
+    list_filter = ["decision", "source"]
+    search_fields = ["opportunity__title", "company__name"]
+    list_select_related = ["opportunity", "company"]
+    readonly_fields = [field.name for field in Suggestion._meta.fields]
+    inlines = [SuggestionActionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["opportunity", "company", "state", "reply", "reply_due", "accepted_fee_percentage", "created_at"]
+    list_filter = ["state", "reply"]
+    search_fields = ["opportunity__title", "company__name"]
+    list_select_related = ["opportunity", "company"]
+    # The accepted fee terms are a record of what the company agreed to: never edited afterwards.
+    readonly_fields = [
+        "opportunity",
+        "company",
+        "submitted_by",
+        "accepted_fee_percentage",
+        "accepted_fee_note",
+        "fee_accepted_at",
+        "replied_by",
+        "replied_at",
+        "reply_due",
+        "withdrawn_at",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["contact"]
+    filter_horizontal = ["portfolio_items"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- Introductions and deals ----------------------------------------------------------------------
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(admin.ModelAdmin):
+    list_display = ["interest", "client_contact_name", "outcome", "introduced_by", "created_at"]
+    list_filter = ["outcome"]
+    search_fields = ["client_contact_name", "client_contact_email", "interest__company__name"]
+    list_select_related = ["interest", "introduced_by"]
+    raw_id_fields = ["interest"]
+    readonly_fields = ["introduced_by", "outcome_recorded_by", "outcome_recorded_at", "created_at"]
+
+
+@admin.register(Deal)
+class DealAdmin(admin.ModelAdmin):
+    """Deals are recorded, corrected and confirmed through the portal, which computes the fee; here they are read."""
+
+    list_display = ["introduction", "value", "currency", "fee_percentage", "fee_amount", "state", "closed_on"]
+    list_filter = ["state", "currency"]
+    search_fields = ["introduction__interest__company__name", "description"]
+    list_select_related = ["introduction"]
+    raw_id_fields = ["introduction"]
+    date_hierarchy = "closed_on"
+    readonly_fields = [
+        "introduction",
+        "value",
+        "currency",
+        "fee_percentage",
+        "fee_amount",
+        "recorded_by",
+        "confirmation_round",
+        "confirmation_sent_at",
+        "confirmed_by",
+        "confirmed_at",
+        "disputed_at",
+        "state",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

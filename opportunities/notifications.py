@@ -25,6 +25,28 @@ MESSAGES = {
         "“%(title)s” closes for expressions of interest in %(days)d days, on %(deadline)s.",
         "days",
     ),
+    # A new well-matched opportunity for the company (opportunities/alerts.py)
+    "match": _("New for your company: “%(title)s” in %(city)s (match: %(band)s)."),
+    # Suggestions and expressions of interest
+    "suggestion_invited": _("You are invited to express interest in “%(title)s”."),
+    "suggestion_invited_note": _("You are invited to express interest in “%(title)s”: %(note)s"),
+    "interest_new": _("%(company)s expressed interest in “%(title)s”."),
+    "interest_withdrawn": _("%(company)s withdrew its interest in “%(title)s”."),
+    "interest_replied": _("Your interest in “%(title)s” has been answered: %(reply)s."),
+    "interest_replied_reason": _("Your interest in “%(title)s” has been answered: %(reply)s — %(reason)s"),
+    "interest_reminder_5": _("%(company)s's interest in “%(title)s” waits for your answer; please reply by %(due)s."),
+    "interest_reminder_7": _("Your answer to %(company)s's interest in “%(title)s” is due today (%(due)s)."),
+    # Introductions and deals
+    "introduced": _(
+        "%(company)s has been introduced to the client for “%(title)s”. "
+        "The client's contact details are on your expression of interest."
+    ),
+    "deal_confirm": _(
+        "Please confirm the deal for “%(title)s”: the link is in your e-mail and on your company's opportunities page."
+    ),
+    "introduction_mailed": _("The introduction e-mail for “%(title)s” went to %(recipient)s."),
+    "deal_confirmed": _("%(company)s confirmed the deal for “%(title)s”: %(value)s, fee %(fee)s."),
+    "deal_disputed": _("%(company)s disputes the deal for “%(title)s” (%(value)s): %(note)s"),
 }
 
 

@@ -2,7 +2,7 @@ import datetime
 import smtplib
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from creativelabs.mail import send_templated_mail
@@ -25,12 +25,17 @@ def send_notification_email(notification_id: int) -> None:
         emailed_at=timezone.now()
     ):
         return
+    from accounts.preferences import category_of, wants_notification_email
+
     try:
+        if not wants_notification_email(notification.user, notification.kind):
+            return  # opted out of e-mails of this kind: handled (the in-app row stays), not sent
         send_templated_mail(
             "notification",
             to=[notification.user.email],
             context={"notification": notification, "opportunity": notification.opportunity},
             language=notification.user.preferred_language,
+            unsubscribe=(notification.user, category_of(notification.kind)),
         )
     except Exception:
         Notification.objects.filter(pk=notification.pk).update(emailed_at=None)  # to be retried
@@ -65,7 +70,13 @@ def send_unsent_notification_emails() -> int:
     return len(pending)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=2, retry_backoff_max=60, max_retries=5)
+# A dropped connection, a deadlock, a lock timeout: worth a few more tries, further apart each time
+# (with full jitter, so tasks that failed together don't retry together). A recompute that gives up
+# keeps its queue entry, and the sweeper sends it again later.
+TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=2, retry_backoff_max=60, max_retries=5)
 def recompute_entry_task(kind: str, object_id: int) -> bool:
     """Recompute one changed company or opportunity; a no-op when another run already did."""
     from .suggestions import recompute_entry
@@ -73,7 +84,7 @@ def recompute_entry_task(kind: str, object_id: int) -> bool:
     return recompute_entry(kind, object_id)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=30, max_retries=3)
+@shared_task(autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=30, retry_backoff_max=300, max_retries=3)
 def recompute_full_task() -> int:
     """Nightly: every open opportunity against every company (never two at once)."""
     from .suggestions import recompute_full
@@ -86,7 +97,64 @@ def sweep_match_queue() -> int:
     """Beat sweeper: recompute changes whose message was lost (broker down, worker killed)."""
     from .suggestions import stale_queue_entries
 
-    entries = list(stale_queue_entries().values_list("kind", "object_id")[:200])
+    entries = list(stale_queue_entries().order_by("dirty_since").values_list("kind", "object_id")[:200])
     for kind, object_id in entries:
         recompute_entry_task.delay(kind, object_id)
     return len(entries)
+
+
+# --- Introductions and deals ----------------------------------------------------------------------
+
+
+@shared_task(autoretry_for=(OSError, smtplib.SMTPException), retry_backoff=True, max_retries=6)
+def send_introduction_emails(introduction_id: int) -> int:
+    """E-mail both sides of an introduction the other's details, each once however often this runs."""
+    from .deals import introduction_send_emails
+
+    return introduction_send_emails(introduction_id=introduction_id)
+
+
+@shared_task(autoretry_for=(OSError, smtplib.SMTPException), retry_backoff=True, max_retries=6)
+def send_deal_confirmation_email(deal_id: int, confirmation_round: int) -> bool:
+    """E-mail the company the link to confirm a deal, once per confirmation round."""
+    from .deals import deal_send_confirmation
+
+    return deal_send_confirmation(deal_id=deal_id, confirmation_round=confirmation_round)
+
+
+@shared_task
+def remind_unanswered_interests() -> int:
+    """Hourly: remind the Lab at day 5 and 7 of an unanswered expression of interest, each reminder once."""
+    from .interests import interest_send_reminders
+
+    return interest_send_reminders()
+
+
+# --- Alerts and digests ---------------------------------------------------------------------------
+
+
+@shared_task
+def send_match_alerts() -> int:
+    """Every 5 minutes: tell company members about new well-matched opportunities, each once."""
+    from .alerts import matches_notify
+
+    return matches_notify()
+
+
+@shared_task
+def send_digests() -> int:
+    """Hourly: enqueue each daily or weekly digest due now; each goes out once per person and period."""
+    from .alerts import digests_due
+
+    due = digests_due()
+    for user_id, kind, period in due:
+        send_digest.delay(user_id, kind, period)
+    return len(due)
+
+
+@shared_task(autoretry_for=(OSError, smtplib.SMTPException), retry_backoff=True, max_retries=6)
+def send_digest(user_id: int, kind: str, period: str) -> bool:
+    """One person's digest for one period, recorded as it is sent: a retry or rerun sends nothing twice."""
+    from .alerts import digest_send
+
+    return digest_send(user_id=user_id, kind=kind, period=period)

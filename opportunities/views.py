@@ -16,20 +16,19 @@ from creativelabs.files import uploaded_file_response
 from creativelabs.lists import render_filtered_list
 from labs.models import Theme
 
-from . import services
+from . import interests, services
 from .filters import OpportunityFilter
 from .forms import OpportunityForm, ThemeForm, TransitionForm
-from .models import Notification, Opportunity, OpportunityAttachment, Status, Suggestion
+from .models import Interest, Notification, Opportunity, OpportunityAttachment, Status, Suggestion
 from .selectors import (
-    can_review,
     editable_opportunities,
     is_author,
     reviewable_opportunities,
-    suggested_companies,
     visible_opportunities,
 )
 
 PAGE_SIZE = 20
+AWAITING_SHOWN = 50  # expressions listed in the Lab workspace; the counts cover them all
 MAX_ATTACHMENTS = 3
 
 
@@ -57,6 +56,11 @@ def opportunity_detail(request, pk: int):
         .prefetch_related("themes", "required_disciplines", "nice_disciplines", "contacts__user", "attachments"),
         pk=pk,
     )
+    roles = roles_of(request.user)
+    band = request.GET.get("band", "")
+    show_suggestions = request.user.is_authenticated and (
+        is_author(request.user, opportunity) or interests.may_follow(request.user, opportunity)
+    )
     context = {
         "opportunity": opportunity,
         "transitions": services.available_transitions(request.user, opportunity)
@@ -65,13 +69,36 @@ def opportunity_detail(request, pk: int):
         "can_edit": editable_opportunities(request.user).filter(pk=pk).exists()
         if request.user.is_authenticated
         else False,
-        "events": opportunity.events.select_related("actor") if roles_of(request.user).is_programme_staff else [],
+        "events": opportunity.events.select_related("actor") if roles.is_programme_staff else [],
         "transition_form": TransitionForm(),
-        "show_suggestions": is_author(request.user, opportunity) or can_review(request.user, opportunity),
-        "suggestions": suggested_companies(request.user, opportunity, band=request.GET.get("band")),
-        "band": request.GET.get("band", ""),
+        "show_suggestions": show_suggestions,
+        "band": band,
         "bands": Suggestion.Band.choices,
     }
+    if show_suggestions:
+        # Suggestions, the Lab's decisions on them, and the expressions of interest that came in.
+        rows = interests.suggestions_for_review(opportunity)
+        lab_interests = sorted(
+            opportunity.interests.select_related("company"),
+            key=lambda i: (i.state != Interest.State.SUBMITTED, i.state == Interest.State.WITHDRAWN, i.reply_due),
+        )
+        interest_by_company = {i.company_id: i for i in lab_interests}
+        for suggestion in rows:
+            suggestion.interest = interest_by_company.get(suggestion.company_id)
+        context.update(
+            {
+                "can_decide": interests.may_decide(request.user, opportunity),
+                "is_open": interests.is_open_for_interest(opportunity),
+                "suggestions": [
+                    s for s in rows if s.decision != Suggestion.Decision.DISMISSED and (not band or s.band == band)
+                ],
+                "dismissed": [s for s in rows if s.decision == Suggestion.Decision.DISMISSED],
+                "lab_interests": lab_interests,
+                "now": timezone.now(),
+            }
+        )
+    if roles.membership is not None and opportunity.status == Status.PUBLISHED:
+        context["standing"] = interests.company_standing(roles.membership.company, opportunity)
     return render(request, "opportunities/opportunity_detail.html", context)
 
 
@@ -163,7 +190,7 @@ def attachment_download(request, pk: int):
 
 @role_required("business_developer")
 def lab_workspace(request):
-    """Business developers: their Lab's opportunities by status, with counts."""
+    """Business developers: their Lab's opportunities by status, and the expressions awaiting an answer."""
     lab = roles_of(request.user).business_developer.lab
     opportunities = lab.opportunities.select_related("country").order_by("deadline")
     counts = dict(lab.opportunities.values_list("status").annotate(total=Count("id")))
@@ -171,7 +198,17 @@ def lab_workspace(request):
         (value, label, [o for o in opportunities if o.status == value], counts.get(value, 0))
         for value, label in Status.choices
     ]
-    return render(request, "opportunities/lab_workspace.html", {"lab": lab, "groups": groups})
+    now = timezone.now()
+    awaiting = interests.awaiting_answer(lab.pk)
+    context = {
+        "lab": lab,
+        "groups": groups,
+        "awaiting": awaiting[:AWAITING_SHOWN],
+        "awaiting_count": awaiting.count(),
+        "overdue_count": awaiting.filter(reply_due__lt=now).count(),
+        "now": now,
+    }
+    return render(request, "opportunities/lab_workspace.html", context)
 
 
 @role_required("embassy_staff", "admin")
@@ -233,9 +270,12 @@ def opportunity_feature(request, pk: int):
 
 @login_required
 def notifications(request):
-    """Any logged-in user: their notifications, newest first."""
-    items = Notification.objects.filter(user=request.user).select_related("opportunity")[:100]
-    return render(request, "opportunities/notifications.html", {"notifications": items})
+    """Any logged-in user: their notifications, newest first, a page at a time."""
+    from django.core.paginator import Paginator
+
+    items = Notification.objects.filter(user=request.user).select_related("opportunity")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "opportunities/notifications.html", {"notifications": page, "page": page})
 
 
 @require_POST

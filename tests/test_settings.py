@@ -1,6 +1,7 @@
 """Production settings pass Django's deploy checks; every response carries the security headers."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,75 @@ def test_pages_have_no_inline_scripts(client, db):
     for chunk in page.split("<script")[1:]:
         assert chunk.split(">", 1)[0].strip().startswith("src="), chunk[:120]
     assert " style=" not in page
+
+
+# --- Redis and Celery: an outage slows a request down by seconds at most, and nothing is lost ------
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+CACHE_CALLS = """
+import time
+from django.core.cache import caches
+cache = caches["default"]
+started = time.monotonic()
+print(
+    type(cache).__name__, cache.get("k", "default"), cache.add("k", 1), cache.set("k", 1), cache.delete("k"),
+    cache.get_many(["k"]), cache.has_key("k"), round(time.monotonic() - started),
+)
+"""
+
+
+def test_with_redis_configured_but_down_the_cache_reads_as_empty_instead_of_failing():
+    result = run_manage("shell", "-c", CACHE_CALLS, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "FailSoftRedisCache default True None False {} False 0"
+
+
+def test_the_fail_soft_cache_stops_asking_a_redis_that_failed_for_a_few_seconds(monkeypatch):
+    from creativelabs import cache as fail_soft
+
+    monkeypatch.setattr(fail_soft, "_down_until", {})
+    backend = fail_soft.FailSoftRedisCache(
+        f"redis://127.0.0.1:{_closed_port()}/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
+    asked = []
+    real_get_client = backend._cache.get_client
+    monkeypatch.setattr(backend._cache, "get_client", lambda *a, **k: asked.append(1) or real_get_client(*a, **k))
+    assert backend.get("k", "default") == "default"
+    assert backend.add("lock", 1) is True
+    with pytest.raises(ValueError, match="not found"):
+        backend.incr("k")
+    assert len(asked) == 1
+
+
+def test_publishing_and_redelivery_settings_fit_together():
+    from django.conf import settings
+
+    from opportunities.suggestions import DEBOUNCE_SECONDS
+    from opportunities.tasks import recompute_entry_task, recompute_full_task
+
+    transport = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY
+    # Each publish attempt on a hanging Redis costs a connect and a read timeout at most.
+    attempts = policy["max_retries"] + 1
+    waits = sum(
+        min(policy["interval_max"], policy["interval_start"] + policy["interval_step"] * retry)
+        for retry in range(policy["max_retries"])
+    )
+    worst_publish = attempts * (transport["socket_connect_timeout"] + transport["socket_timeout"]) + waits
+    assert worst_publish <= 5
+    assert settings.CACHES["default"].get("OPTIONS", {}).get("socket_timeout", 1) <= 1
+    # Acknowledged after the task ran, put back when its process dies: a killed task runs again.
+    assert settings.CELERY_TASK_ACKS_LATE
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    # Never handed out twice while it runs or waits for its countdown (debounce, retry backoff).
+    longest_retry_wait = max(
+        min(task.retry_backoff_max, task.retry_backoff * 2 ** (task.max_retries - 1))
+        for task in (recompute_entry_task, recompute_full_task)
+    )
+    assert transport["visibility_timeout"] > max(settings.CELERY_TASK_TIME_LIMIT, longest_retry_wait, DEBOUNCE_SECONDS)

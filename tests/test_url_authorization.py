@@ -44,6 +44,7 @@ from companies.models import CompanyInvitation, PortfolioFile, PortfolioItem, Vi
 from companies.services import team_invitation_token
 from labs.models import RoleInvitation, Theme
 from labs.services import role_invitation_token
+from opportunities.deals import deal_confirmation_token
 
 from .factories import PASSWORD, CompanyFactory
 
@@ -293,6 +294,119 @@ def attachment_a(published_a, media):
     return attachment
 
 
+
+# Introductions and deals (area B): an expression of interest of sme_owner's company in a Lab A opportunity.
+@pytest.fixture
+def interest_a(published_a, company, sme_owner):
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from opportunities.models import Interest
+
+    return Interest.objects.create(
+        opportunity=published_a,
+        company=company,
+        submitted_by=sme_owner,
+        contact=sme_owner,
+        motivation="We made Safe Cycling Quest.",
+        accepted_fee_percentage=Decimal("5"),
+        fee_accepted_at=timezone.now(),
+        reply_due=timezone.now() + datetime.timedelta(days=7),
+    )
+
+
+@pytest.fixture
+def introduction_a(interest_a, developer_a):
+    from opportunities.models import Introduction
+
+    return Introduction.objects.create(
+        interest=interest_a,
+        introduced_by=developer_a,
+        client_contact_name="Anna Schmidt",
+        client_contact_email="anna@berlin.example",
+    )
+
+
+@pytest.fixture
+def deal_a(introduction_a, developer_a):
+    import datetime
+    from decimal import Decimal
+
+    from opportunities.models import Deal
+
+    introduction_a.outcome = "won"
+    introduction_a.save()
+    return Deal.objects.create(
+        introduction=introduction_a,
+        value=Decimal("10000.00"),
+        currency="EUR",
+        closed_on=datetime.date.today(),
+        description="Campaign and game.",
+        fee_percentage=Decimal("5.00"),
+        fee_amount=Decimal("500.00"),
+        recorded_by=developer_a,
+        confirmation_round=1,
+    )
+
+
+# Suggestions and expressions of interest (area A); interest_a is area B's fixture above.
+
+
+@pytest.fixture
+def published_b(opportunity_factory, lab_b):
+    return opportunity_factory(lab_b, "published")
+
+
+def _suggestion(opportunity, company):
+    from django.utils import timezone
+
+    from opportunities.models import Suggestion
+
+    return Suggestion.objects.create(
+        opportunity=opportunity,
+        company=company,
+        score=0.5,
+        rank_for_opportunity=1,
+        engine_version="1",
+        computed_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def suggestion_a(published_a, company):
+    return _suggestion(published_a, company)
+
+
+@pytest.fixture
+def suggestion_b(published_b, company):
+    return _suggestion(published_b, company)
+
+
+@pytest.fixture
+def other_interest(published_a, other_company):
+    from tests.opportunities.factories import InterestFactory
+
+    return InterestFactory(opportunity=published_a, company=other_company)
+
+
+@pytest.fixture
+def other_interest_b(published_b, other_company):
+    """Another company's interest in Lab B's (Chinese) opportunity."""
+    from tests.opportunities.factories import InterestFactory
+
+    return InterestFactory(opportunity=published_b, company=other_company)
+
+
+@pytest.fixture
+def unsubscribe_token(sme_colleague):
+    """A link to stop status e-mails, for a person who is none of the roles above (area C)."""
+    from accounts.preferences import unsubscribe_token
+
+    return unsubscribe_token(sme_colleague, "status")
+
+
 # --- The matrix ---------------------------------------------------------------------------------
 
 BOGUS_TOKEN = "not-a-real-token"
@@ -494,6 +608,111 @@ EXPECTATIONS: dict[str, Expect] = {
     "opportunities:notifications_read[GET]":
                                      Expect(405,     405,     405,       405,     405),
 
+    # Introductions and deals (area B)      visitor  sme      developer  embassy  admin
+    "opportunities:introduce":       Expect(LOGIN,   403,     200,       403,     200,
+                                            kwargs=lambda w: {"pk": w.interest_a.pk}),
+    "opportunities:record_outcome":  Expect(LOGIN,   403,     200,       403,     200,
+                                            kwargs=lambda w: {"pk": w.introduction_a.pk}),
+    "opportunities:deal_resend":     Expect(LOGIN,   403,     Redirect(lambda w: f"/interests/{w.interest_a.pk}/"),
+                                            403,     Redirect(lambda w: f"/interests/{w.interest_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.deal_a.pk}),
+    "opportunities:deal_resend[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.deal_a.pk}),
+    "opportunities:deal_confirm":    Expect(LOGIN,   400,     400,       400,     400, kwargs={"token": BOGUS_TOKEN}),
+    # Only members of the deal's company may answer; to everyone else the deal does not exist.
+    "opportunities:deal_confirm[valid]":
+                                     Expect(LOGIN,   200,     404,       404,     404,
+                                            kwargs=lambda w: {"token": deal_confirmation_token(w.deal_a)}),
+    "opportunities:deal_overview":   Expect(LOGIN,   403,     200,       200,     200),
+    "opportunities:deal_export":     Expect(LOGIN,   403,     200,       200,     200),
+
+    # Suggestions and expressions of interest (area A)
+    #                                       visitor  sme      developer  embassy  admin
+    "opportunities:suggestion_add":  Expect(LOGIN,   403,     200,       403,     200,
+                                            kwargs=lambda w: {"pk": w.published_a.pk}, query={"q": "studio"}),
+    "opportunities:suggestion_add[other lab]":
+                                     Expect(LOGIN,   403,     404,       403,     200,
+                                            kwargs=lambda w: {"pk": w.published_b.pk}),
+    "opportunities:suggestion_add[POST]":
+                                     Expect(LOGIN,   403,     Redirect(lambda w: f"/opportunities/{w.published_a.pk}/"),
+                                            403,     Redirect(lambda w: f"/opportunities/{w.published_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.published_a.pk},
+                                            data=lambda w: {"company": w.other_company.pk}),
+    # No company chosen: the search page again, with the error.
+    "opportunities:suggestion_add[POST invalid]":
+                                     Expect(LOGIN,   403,     400,       403,     400,
+                                            method="POST", kwargs=lambda w: {"pk": w.published_a.pk}),
+    "opportunities:suggestion_decide":
+                                     Expect(LOGIN,   403,     Redirect(lambda w: f"/opportunities/{w.published_a.pk}/"),
+                                            403,     Redirect(lambda w: f"/opportunities/{w.published_a.pk}/"),
+                                            method="POST",
+                                            kwargs=lambda w: {"pk": w.suggestion_a.pk, "action": "shortlist"}),
+    "opportunities:suggestion_decide[other lab]":
+                                     Expect(LOGIN,   403,     404,       403,
+                                            Redirect(lambda w: f"/opportunities/{w.published_b.pk}/"),
+                                            method="POST",
+                                            kwargs=lambda w: {"pk": w.suggestion_b.pk, "action": "shortlist"}),
+    "opportunities:suggestion_decide[unknown action]":
+                                     Expect(LOGIN,   403,     404,       403,     404, method="POST",
+                                            kwargs=lambda w: {"pk": w.suggestion_a.pk, "action": "promote"}),
+    "opportunities:suggestion_decide[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.suggestion_a.pk, "action": "shortlist"}),
+    "opportunities:interest_express":
+                                     Expect(LOGIN,   200,     403,       403,     403,
+                                            kwargs=lambda w: {"pk": w.published_a.pk}),
+    "opportunities:interest_express[draft]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            kwargs=lambda w: {"pk": w.draft_a.pk}),
+    # Nothing filled in: the form again, with its errors.
+    "opportunities:interest_express[POST invalid]":
+                                     Expect(LOGIN,   400,     403,       403,     403, method="POST",
+                                            kwargs=lambda w: {"pk": w.published_a.pk}),
+    "opportunities:interest_detail": Expect(LOGIN,   200,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.interest_a.pk}),
+    "opportunities:interest_detail[other company]":
+                                     Expect(LOGIN,   404,     200,       200,     200,
+                                            kwargs=lambda w: {"pk": w.other_interest.pk}),
+    "opportunities:interest_detail[other lab]":
+                                     Expect(LOGIN,   404,     404,       404,     200,
+                                            kwargs=lambda w: {"pk": w.other_interest_b.pk}),
+    "opportunities:interest_withdraw":
+                                     Expect(LOGIN,   Redirect(lambda w: f"/interests/{w.interest_a.pk}/"),
+                                            403,     403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.interest_a.pk}),
+    "opportunities:interest_withdraw[other company]":
+                                     Expect(LOGIN,   404,     403,       403,     403,
+                                            method="POST", kwargs=lambda w: {"pk": w.other_interest.pk}),
+    "opportunities:interest_withdraw[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.interest_a.pk}),
+    "opportunities:interest_reply":  Expect(LOGIN,   403,     Redirect(lambda w: f"/interests/{w.interest_a.pk}/"),
+                                            403,     Redirect(lambda w: f"/interests/{w.interest_a.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.interest_a.pk},
+                                            data={"reply": "more_info"}),
+    "opportunities:interest_reply[other lab]":
+                                     Expect(LOGIN,   403,     404,       403,
+                                            Redirect(lambda w: f"/interests/{w.other_interest_b.pk}/"),
+                                            method="POST", kwargs=lambda w: {"pk": w.other_interest_b.pk},
+                                            data={"reply": "more_info"}),
+    "opportunities:interest_reply[GET]":
+                                     Expect(405,     405,     405,       405,     405,
+                                            kwargs=lambda w: {"pk": w.interest_a.pk}),
+    "opportunities:my_opportunities":
+                                     Expect(LOGIN,   200,     403,       403,     403),
+    # Suggestions and expressions are made in the portal, never added in the admin.
+    "admin:opportunities_suggestion_add":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
+    "admin:opportunities_interest_add":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
+    "admin:opportunities_interest_change":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.interest_a.pk}),
+    "admin:opportunities_suggestion_change":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.suggestion_a.pk}),
+
     # The portal's account pages          visitor  sme      developer  embassy  admin
     "accounts:profile":              Expect(LOGIN,   200,     200,       200,     200),
     "accounts:mfa_required":         Expect(LOGIN,   200,     200,       200,     200),
@@ -504,6 +723,19 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:delete":               Expect(LOGIN,   REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE),
     "accounts:delete[reauthenticated]":
                                      Expect(LOGIN,   200,     200,       200,     200, reauthenticated=True),
+    # Alerts, digests and unsubscribe (issue 6, area C). The link works without logging in, for its own person.
+    "accounts:notification_settings":
+                                     Expect(LOGIN,   200,     200,       200,     200),
+    "accounts:unsubscribe":          Expect(400,     400,     400,       400,     400,
+                                            kwargs={"category": "status", "token": BOGUS_TOKEN}),
+    "accounts:unsubscribe[valid]":   Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"category": "status", "token": w.unsubscribe_token}),
+    # The one-click POST of RFC 8058 (no CSRF token) turns that one kind of e-mail off.
+    "accounts:unsubscribe[POST]":    Expect(200,     200,     200,       200,     200, method="POST",
+                                            kwargs=lambda w: {"category": "status", "token": w.unsubscribe_token}),
+    "accounts:unsubscribe[other kind]":
+                                     Expect(400,     400,     400,       400,     400,
+                                            kwargs=lambda w: {"category": "matches", "token": w.unsubscribe_token}),
 
     # allauth: account                      visitor  sme      developer  embassy  admin
     "account_login":                 Expect(200,     HOME,    HOME,      HOME,    HOME),
@@ -581,6 +813,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "admin:view_on_site":            Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED,
                                             Redirect(lambda w: f"/companies/{w.company.slug}/"),
                                             kwargs=lambda w: _content_object(w.company)),
+    # Deals are recorded through the portal, which computes the fee (area B).
+    "admin:opportunities_deal_add":  Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
+    # Digests sent are a record the worker writes, not something to add by hand.
+    "admin:accounts_sentdigest_add": Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
     "admin:labs_lab_change":         Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
                                             kwargs=lambda w: {"object_id": w.lab_a.pk}),
     "admin:labs_lab_history":        Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from companies.demo import COMPANIES
 from companies.models import Company, Discipline, PortfolioFile, PortfolioItem, Visibility
+from opportunities.demo_deals import CONTACTS as DEAL_STORY_CONTACTS
 
 from .conftest import stored_files
 
@@ -64,7 +65,10 @@ def test_seeding_twice_duplicates_nothing_and_stores_placeholder_images(seeded, 
     fietsveilig = Company.objects.get(slug="studio-fietsveilig")
     assert fietsveilig.memberships.count() == 2
     assert fietsveilig.kvk_number == "81234567"
-    assert Company.objects.filter(memberships__isnull=False).distinct().count() == 1
+    # besides it, only the companies in the deal story have a contact person, one each
+    staffed = Company.objects.filter(memberships__isnull=False).exclude(pk=fietsveilig.pk).distinct()
+    assert set(staffed.values_list("slug", flat=True)) == set(DEAL_STORY_CONTACTS)
+    assert all(company.memberships.count() == 1 for company in staffed)
 
 
 def test_about_forty_believable_companies_across_every_discipline_and_theme(seeded):

@@ -7,8 +7,8 @@ import factory
 from django.utils import timezone
 
 from companies.models import Discipline
-from opportunities.models import Opportunity, Status
-from tests.factories import LabFactory
+from opportunities.models import REPLY_DAYS, Interest, Opportunity, Status
+from tests.factories import CompanyFactory, LabFactory
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
@@ -44,3 +44,53 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
         """Contact business developers (labs.BusinessDeveloper), none by default."""
         if create and extracted:
             self.contacts.add(*extracted)
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    """A company's expression of interest in a published opportunity, waiting for an answer."""
+
+    class Meta:
+        model = Interest
+
+    opportunity = factory.SubFactory(OpportunityFactory, status=Status.PUBLISHED)
+    company = factory.SubFactory(CompanyFactory)
+    motivation = "We made a cycling game for schools in Utrecht; we would love to do this in Berlin."
+    accepted_fee_percentage = factory.LazyAttribute(lambda o: o.opportunity.fee_percentage)
+    accepted_fee_note = factory.LazyAttribute(lambda o: o.opportunity.fee_note)
+    fee_accepted_at = factory.LazyFunction(timezone.now)
+    reply_due = factory.LazyAttribute(lambda o: o.fee_accepted_at + datetime.timedelta(days=REPLY_DAYS))
+
+
+# --- Introductions and deals (area B) -------------------------------------------------------------
+
+
+class IntroductionFactory(factory.django.DjangoModelFactory):
+    """A warm introduction of an interest's company to the local client, its outcome still open."""
+
+    class Meta:
+        model = "opportunities.Introduction"
+
+    interest = factory.SubFactory(InterestFactory)
+    introduced_by = None
+    client_contact_name = "Anna Schmidt"
+    client_contact_email = "anna.schmidt@bezirk-mitte.example"
+    client_contact_phone = "+49 30 1234567"
+    note = "Anna leads the school cycling programme."
+
+
+class DealFactory(factory.django.DjangoModelFactory):
+    """A won introduction's deal awaiting the company's confirmation, its fee at the accepted percentage."""
+
+    class Meta:
+        model = "opportunities.Deal"
+
+    introduction = factory.SubFactory(IntroductionFactory, outcome="won")
+    value = Decimal("10000.00")
+    currency = "EUR"
+    closed_on = factory.LazyFunction(timezone.localdate)
+    description = "Campaign and cycling game for primary schools."
+    fee_percentage = factory.LazyAttribute(lambda o: o.introduction.interest.accepted_fee_percentage)
+    fee_amount = factory.LazyAttribute(
+        lambda o: (o.value * o.fee_percentage / 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    )
+    confirmation_round = 1

@@ -7,6 +7,7 @@ from companies.demo import seed_companies
 from labs.demo import seed_programme
 from labs.models import Lab
 from opportunities.demo import seed_opportunities
+from opportunities.demo_deals import seed_deal_flow
 from opportunities.models import Opportunity
 from opportunities.suggestions import recompute_full
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
         # The demo's suggestions, computed now rather than by the worker a few seconds later.
         self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
+        # Shortlists, expressions of interest, introductions and deals, on top of those suggestions.
+        logins += seed_deal_flow()
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:
