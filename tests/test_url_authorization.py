@@ -294,7 +294,6 @@ def attachment_a(published_a, media):
     return attachment
 
 
-
 # Introductions and deals (area B): an expression of interest of sme_owner's company in a Lab A opportunity.
 @pytest.fixture
 def interest_a(published_a, company, sme_owner):
