@@ -110,6 +110,36 @@ def page(browser):
 
 
 @pytest.fixture
+def open_page(browser):
+    """`open_page()`: a page in a new browser context (a second or third person), closed afterwards.
+
+    Errors those pages log or throw are collected in `open_page.errors`.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def _open_page():
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and errors.append(f"{message.text} ({message.location.get('url')})")
+            ),
+        )
+        page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+        return page
+
+    _open_page.errors = errors
+    yield _open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def static_responses(page):
     """(url, status) of every response under /static/ that `page` receives from now on."""
     seen: list[tuple[str, int]] = []

@@ -10,20 +10,15 @@ pages: allauth refuses a TOTP code the same user has already used within its per
 
 import datetime
 import re
-import time
 
-import pytest
-from allauth.mfa import app_settings as mfa_settings
 from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from accounts.demo import totp_code
 from labs.models import Theme
 from opportunities.models import Opportunity, Status
-from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
-from tests.factories import PASSWORD, TOTP_SECRET
+from tests.e2e.helpers import label, log_in
 
 TITLE = "Safer cycling routes to Berlin schools"
 SUMMARY = "Design a way-finding system that lets children cycle to school on their own."
@@ -33,71 +28,6 @@ REASON = "Please add the expected start."
 # On SQLite the search is a contains-search, on PostgreSQL full text with stemming: the exact
 # word as it stands in the title is found by both.
 SEARCH_WORD = "cycling"
-
-
-def label(text: str) -> re.Pattern:
-    """A form label as Django renders it, with or without its trailing colon."""
-    return re.compile(rf"^{re.escape(text)}:?$")
-
-
-@pytest.fixture
-def open_page(browser):
-    """`open_page()`: a page in a new browser context (a second or third person), closed afterwards.
-
-    Errors those pages log or throw are collected in `open_page.errors`.
-    """
-    contexts = []
-    errors: list[str] = []
-
-    def _open_page():
-        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-        context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and errors.append(f"{message.text} ({message.location.get('url')})")
-            ),
-        )
-        page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-        return page
-
-    _open_page.errors = errors
-    yield _open_page
-    for context in contexts:
-        context.close()
-
-
-def current_totp_code() -> str:
-    """The authenticator code of now, from a period with time left to use it.
-
-    allauth accepts only the current period's code (no tolerance): near the end of a period,
-    wait for the next one rather than send a code that expires on its way.
-    """
-    left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
-    if left < 3:
-        time.sleep(left + 0.1)
-    return totp_code(TOTP_SECRET)
-
-
-def log_in(page, server_url: str, user, *, mfa: bool, axe_check=None) -> None:
-    """Log in through the login page (and the two-factor page); axe-check them if asked."""
-    page.goto(server_url + "/accounts/login/")
-    if axe_check:
-        axe_check(page)
-    page.get_by_label(re.compile(r"^E-?mail:?$")).fill(user.email)
-    page.get_by_label(label("Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if mfa:
-        expect(page).to_have_url(server_url + "/accounts/2fa/authenticate/")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
-        if axe_check:
-            axe_check(page)
-        page.get_by_label(label("Code")).fill(current_totp_code())
-        page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("button", name="Log out")).to_be_visible()
 
 
 def status_badge(page):
