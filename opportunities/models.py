@@ -218,8 +218,12 @@ class Suggestion(models.Model):
         GOOD = "good", _("Good")
         POSSIBLE = "possible", _("Possible")
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="suggestions")
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="suggestions")
+    # No single-column indexes: the pair's unique constraint starts with the opportunity and the
+    # (company, rank) index with the company; each extra index costs every row of a full recompute.
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="suggestions", db_index=False)
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
     score = models.FloatField()
     rank_for_opportunity = models.PositiveIntegerField(null=True, blank=True)
     rank_for_company = models.PositiveIntegerField(null=True, blank=True)
@@ -229,7 +233,7 @@ class Suggestion(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.NONE, blank=True)
     decision_note = models.CharField(max_length=500, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENGINE)

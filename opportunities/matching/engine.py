@@ -66,17 +66,27 @@ discipline-or-text filter are left to step 2, so screening uses the profile text
 extra candidates per opportunity and per company absorb the difference (on synthetic data 99.9 % of the
 exact tops are found).
 
-100 000 companies (about 3 portfolio items each) × 10 000 opportunities take roughly 35–40 s on two cores
-and about 2.2 GiB besides the documents themselves; see docs/matching.md for the figures and where the time
-goes. The cyclic garbage collector is paused during a computation (`_paused_gc`): it would otherwise walk
-the heap again and again while a million suggestion objects are built.
+4. Storage and changes. `Engine.compute` returns a `Computation`: the kept pairs as arrays, rendered in chunks
+   as objects (`suggestions`) or in the compact stored form (`stored`: `canonical_json(stored_parts(...))`,
+   the text PostgreSQL prints jsonb in, so a stored row can be compared without parsing it), so a million
+   suggestions are never built at once. Its `index` (`MatchIndex`, the processed corpus: vectors, labels,
+   lookups) can stay in memory and follow changes (`upsert_*`, `remove_*` analyse only the changed texts,
+   with the idf of the build), and score one or a few documents exactly against all the others
+   (`score_one`, `top`, `score_block`: the same numbers as the full computation's exact scores).
+
+Figures (full and incremental recomputes at 100 000 × 10 000, with the database) are in docs/matching.md.
+The cyclic garbage collector is paused during a computation (`_paused_gc`): it would otherwise walk the
+heap again and again while millions of small objects are built.
 """
 
 from __future__ import annotations
 
+import bisect
 import gc
+import json
 import math
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from itertools import repeat
@@ -312,30 +322,167 @@ class Engine:
     ) -> MatchResult:
         """Every open opportunity's best `per_opportunity` companies and every company's best
         `per_company` opportunities; a pair in both tops is one suggestion with both ranks."""
-        return MatchResult(self._run(companies, opportunities, max(0, per_opportunity), max(0, per_company)))
+        computation = self.compute(companies, opportunities, per_opportunity=per_opportunity, per_company=per_company)
+        return MatchResult(computation.suggestions())
+
+    def compute(
+        self,
+        companies: list[CompanyDoc],
+        opportunities: list[OpportunityDoc],
+        *,
+        per_opportunity: int = 20,
+        per_company: int = 10,
+    ) -> Computation:
+        """`match` without building every suggestion at once: the kept pairs stay arrays, rendered in
+        chunks (`Computation.suggestions`, `Computation.stored`), and the processed corpus stays available
+        for incremental recomputes (`Computation.index`)."""
+        return self.index(companies, opportunities).compute(max(0, per_opportunity), max(0, per_company))
+
+    def index(self, companies: list[CompanyDoc], opportunities: list[OpportunityDoc]) -> MatchIndex:
+        """The processed corpus alone (texts analysed, vectors and labels ready), without the block pass."""
+        return MatchIndex(companies, opportunities, self._micro, self.text_only)
 
     def rank_for_opportunity(self, opportunity: OpportunityDoc, companies: list[CompanyDoc]) -> list[Suggestion]:
         """All eligible companies for one opportunity, best first (rank_for_company is None)."""
         companies = list(companies)
-        return self._run(companies, [opportunity], len(companies), 0)
+        return self.compute(companies, [opportunity], per_opportunity=len(companies), per_company=0).suggestions()
 
     def rank_for_company(self, company: CompanyDoc, opportunities: list[OpportunityDoc]) -> list[Suggestion]:
         """All eligible open opportunities for one company, best first (rank_for_opportunity is None)."""
         opportunities = list(opportunities)
-        suggestions = self._run([company], opportunities, 0, len(opportunities))
+        suggestions = self.compute(
+            [company], opportunities, per_opportunity=0, per_company=len(opportunities)
+        ).suggestions()
         return sorted(suggestions, key=lambda s: s.rank_for_company)
 
-    def _run(self, companies, opportunities, per_opportunity: int, per_company: int) -> list[Suggestion]:
-        companies = sorted((c for c in companies if c.open_to_matching), key=lambda c: id_key(c.id))
-        opportunities = sorted((o for o in opportunities if o.is_open), key=lambda o: id_key(o.id))
-        if not companies or not opportunities or (per_opportunity == 0 and per_company == 0):
+
+# --- Stored form ----------------------------------------------------------------------------------------------
+
+# What a stored suggestion keeps of each part's detail: what the portal shows. Parts worth nothing are left
+# out (the country part stays: "no link with the country yet" is worth showing), so the kept parts still add
+# up to the score.
+STORED_DETAIL = {
+    "text": ("source", "item", "terms"),
+    "required": ("matched",),
+    "nice": ("matched",),
+    "themes": ("matched",),
+    "country": ("fit",),
+    "language": ("shared",),
+}
+
+
+def stored_parts(parts) -> list[dict]:
+    """The compact, JSON-ready form of a suggestion's parts that the portal stores and shows."""
+    return [
+        {
+            "name": part.name,
+            "value": part.value,
+            "detail": {key: part.detail.get(key) for key in STORED_DETAIL[part.name]},
+        }
+        for part in parts
+        if part.value > 0 or part.name == "country"
+    ]
+
+
+def _micro_text(micro: int) -> str:
+    """A value in millionths as a JSON number, written as PostgreSQL prints it back (no exponent)."""
+    text = f"{micro / _UNIT:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def _json_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def canonical_json(value) -> str:
+    """JSON text in the form PostgreSQL prints a jsonb value in (keys by length, then bytes; ", " and ": "
+    between items; numbers as written), so stored text can be compared with `parts::text`. Floats must be
+    multiples of 10⁻⁶ (part values are)."""
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda item: (len(item[0].encode()), item[0].encode()))
+        return "{" + ", ".join(f"{_json_string(key)}: {canonical_json(item)}" for key, item in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(canonical_json(item) for item in value) + "]"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, float):
+        return _micro_text(round(value * _UNIT))
+    if isinstance(value, int):
+        return str(value)
+    return _json_string(value)
+
+
+class Computation:
+    """The kept pairs of one computation as arrays, rendered on demand (valid until its index changes)."""
+
+    def __init__(self, index: MatchIndex, o, c, scored, rank_o, rank_c):
+        self.index = index
+        self._o, self._c, self._scored = o, c, scored
+        self._rank_o, self._rank_c = rank_o, rank_c
+
+    def __len__(self) -> int:
+        return len(self._o)
+
+    def _slice(self, start: int, stop: int | None):
+        stop = len(self) if stop is None else min(stop, len(self))
+        positions = np.arange(start, stop)
+        o, c, scored = _take(positions, self._o, self._c, self._scored)
+        return o, c, scored, self._rank_o[positions], self._rank_c[positions]
+
+    def ranked_at(self, side: str, rank: int) -> dict[str, tuple[int, str]]:
+        """The pair at `rank` of each opportunity's (side "opportunity") or company's ranking: owner id ->
+        (score in millionths, counterpart id)."""
+        if not len(self):
+            return {}
+        ranks, owners, others = (
+            (self._rank_o, self._o, self._c) if side == "opportunity" else (self._rank_c, self._c, self._o)
+        )
+        owner_ids, other_ids = (
+            (self.index.opportunity_ids, self.index.company_ids)
+            if side == "opportunity"
+            else (self.index.company_ids, self.index.opportunity_ids)
+        )
+        at = np.flatnonzero(ranks == rank)
+        return {
+            owner_ids[owner]: (int(total), other_ids[other])
+            for owner, other, total in zip(
+                owners[at].tolist(), others[at].tolist(), self._scored["total"][at].tolist(), strict=True
+            )
+        }
+
+    def suggestions(self, start: int = 0, stop: int | None = None) -> list[Suggestion]:
+        """Suggestions start:stop, in output order (opportunity, its rank, company)."""
+        if not len(self):
             return []
         with _paused_gc():
-            problem = _Problem(companies, opportunities, self._micro, self.text_only)
-            return problem.suggestions(per_opportunity, per_company)
+            return self.index._explain(*self._slice(start, stop))
+
+    def stored(self, start: int = 0, stop: int | None = None) -> list[tuple]:
+        """Rows start:stop as (opportunity id, company id, score, rank for the opportunity or None, rank for
+        the company or None, the parts: `canonical_json(stored_parts(...))`)."""
+        if not len(self):
+            return []
+        clock = time.perf_counter()
+        with _paused_gc():
+            rows = self.index._stored(*self._slice(start, stop))
+        timings = self.index.timings
+        timings["explanations"] = timings.get("explanations", 0.0) + time.perf_counter() - clock
+        return rows
 
 
 # --- The computation -----------------------------------------------------------------------------------------
+
+
+def _profile_text(company: CompanyDoc) -> str:
+    return f"{company.pitch}\n{company.description}"
+
+
+def _item_text(item) -> str:
+    return f"{item.title}\n{item.description}"
+
+
+def _opportunity_text(opportunity: OpportunityDoc) -> str:
+    return f"{opportunity.title}\n{opportunity.description}"
 
 
 def _tfidf_rows(matrix: sparse.csr_matrix, idf: np.ndarray, keep: np.ndarray) -> sparse.csr_matrix:
@@ -361,6 +508,12 @@ def _select_columns(matrix: sparse.csr_matrix, column_map: np.ndarray, n_columns
     return sparse.csr_matrix((matrix.data[kept], new[kept], indptr), shape=(matrix.shape[0], n_columns))
 
 
+def _widen(matrix: sparse.csr_matrix, n_columns: int) -> sparse.csr_matrix:
+    if matrix.shape[1] >= n_columns:
+        return matrix
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], n_columns))
+
+
 def _one_hot(rows: list, index: dict[str, int], values=None) -> sparse.csr_matrix:
     """Rows of labels (or {label: value}) as a sparse matrix over `index` (labels not in it are left out),
     each row times `values[row]` if given. Labels within a row are distinct (sets, dict keys, deduplicated
@@ -379,6 +532,14 @@ def _one_hot(rows: list, index: dict[str, int], values=None) -> sparse.csr_matri
     matrix = sparse.csr_matrix((data[kept], (row_ids[kept], columns[kept])), shape=(len(rows), len(index)))
     matrix.sum_duplicates()  # canonical: sorted columns within each row
     return matrix
+
+
+def _product(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    """Dense a @ b.T (float64), transposing only the smaller side. Each entry sums the products of shared
+    columns in ascending column order, as `_rowwise` does: the same floating-point result."""
+    if a.shape[0] <= b.shape[0]:
+        return np.ascontiguousarray((b @ a.T).toarray().T)
+    return (a @ b.T).toarray()
 
 
 def _chunked(function, n: int) -> list:
@@ -479,75 +640,345 @@ class _CompanyTop:
         return self.rows[companies, slots], companies.astype(np.int64)
 
 
-class _Problem:
-    """One computation: companies and opportunities (already filtered and sorted by id)."""
+_LIST_PARTS = {"required": "disciplines", "nice": "disciplines", "themes": "themes", "language": "language"}
 
-    def __init__(self, companies: list[CompanyDoc], opportunities: list[OpportunityDoc], micro: dict, text_only: bool):
-        self.companies = companies
-        self.opportunities = opportunities
+
+class MatchIndex:
+    """The processed corpus of a set of companies and open opportunities: TF-IDF vectors over concept terms,
+    the labels of the structured parts, and the lookups exact scoring needs.
+
+    `compute` runs the block pass and keeps the top-k (a full computation). The index can then stay in
+    memory (the worker keeps one) and follow changes without processing every text again: `upsert_*` and
+    `remove_*` analyse only the changed documents. Between two builds the idf and the pruned common terms stay
+    those of the last build (a new term counts as seen once), so a changed document is weighted like the
+    others; `score_block` and `top` score one or a few documents exactly against all the others.
+    Rows are kept in id order on both sides, which is the tie-break order."""
+
+    def __init__(self, companies, opportunities, micro: dict, text_only: bool):
+        companies = sorted((c for c in companies if c.open_to_matching), key=lambda c: id_key(c.id))
+        opportunities = sorted((o for o in opportunities if o.is_open), key=lambda o: id_key(o.id))
         self.micro = micro
         self.w = {name: value / _UNIT for name, value in micro.items()}
         self.text_only = text_only
-        self.n_c, self.n_o = len(companies), len(opportunities)
-        self.large = self.n_c * self.n_o > LARGE_PAIRS
-        self._build_text()
-        self._build_structured()
+        self.company_ids = [company.id for company in companies]
+        self.opportunity_ids = [opportunity.id for opportunity in opportunities]
+        self._positions: dict[str, dict[str, int]] | None = None
+        self._surface_json: dict[int, str] = {}
+        self.timings: dict[str, float] = {}  # seconds per phase of the last build and computation
+        with _paused_gc():
+            clock = time.perf_counter()
+            self._build_text(companies, opportunities)
+            self.timings["text processing"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            self._build_company_labels(companies)
+            self._build_opportunity_labels(opportunities)
+            self._build_structured()
+            self.timings["labels"] = time.perf_counter() - clock
+
+    @property
+    def n_c(self) -> int:
+        return len(self.company_ids)
+
+    @property
+    def n_o(self) -> int:
+        return len(self.opportunity_ids)
 
     # Text ------------------------------------------------------------------------------------------
 
-    def _build_text(self) -> None:
+    def _build_text(self, companies, opportunities) -> None:
         corpus = self.corpus = Corpus()
         # Shared terms are shown in the words of the opportunities' texts (a shared term is in both).
-        for company in self.companies:
-            corpus.add(f"{company.pitch}\n{company.description}", count_surfaces=False)
-        owners, self.items = [], []
-        for index, company in enumerate(self.companies):
+        for company in companies:
+            corpus.add(_profile_text(company), count_surfaces=False)
+        owners, self.item_ids, self.item_titles = [], [], []
+        for index, company in enumerate(companies):
             for item in company.portfolio:
-                corpus.add(f"{item.title}\n{item.description}", count_surfaces=False)
+                corpus.add(_item_text(item), count_surfaces=False)
                 owners.append(index)
-                self.items.append(item)
-        for opportunity in self.opportunities:
-            corpus.add(f"{opportunity.title}\n{opportunity.description}")
-        n_c, n_i = self.n_c, len(self.items)
+                self.item_ids.append(item.id)
+                self.item_titles.append(item.title)
+        for opportunity in opportunities:
+            corpus.add(_opportunity_text(opportunity))
+        n_c, n_i = len(companies), len(self.item_ids)
         counts = corpus.counts()
         corpus.release()
         own, item_counts, opportunity_counts = counts[:n_c], counts[n_c : n_c + n_i], counts[n_c + n_i :]
+        del counts
         self.item_owner = np.asarray(owners, dtype=np.int64)
-        self.item_start = np.searchsorted(self.item_owner, np.arange(n_c + 1)) if n_i else np.zeros(n_c + 1, np.int64)
-        owner_matrix = sparse.csr_matrix((np.ones(n_i), (self.item_owner, np.arange(n_i))), shape=(n_c, n_i))
-        profile_counts = sparse.csr_matrix(own + owner_matrix @ item_counts)
-        profile_counts.sum_duplicates()
+        self.item_start = _starts(self.item_owner, n_c)
+        profile_counts = _profile_counts(own, item_counts, self.item_owner)
+        del own
 
-        n_terms = counts.shape[1]
+        n_terms = profile_counts.shape[1]
         df_companies = np.bincount(profile_counts.indices, minlength=n_terms)
         df_opportunities = np.bincount(opportunity_counts.indices, minlength=n_terms)
         df = df_companies + df_opportunities
-        n_docs = n_c + self.n_o
-        keep = df <= MAX_DF * n_docs if n_docs >= MIN_DOCS_FOR_MAX_DF else np.ones(n_terms, dtype=bool)
-        idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+        n_docs = n_c + len(opportunities)
+        self.keep = df <= MAX_DF * n_docs if n_docs >= MIN_DOCS_FOR_MAX_DF else np.ones(n_terms, dtype=bool)
+        self.idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+        self.new_term_idf = math.log((1.0 + n_docs) / 2.0) + 1.0  # a term first seen after the build
+        self.profiles = _tfidf_rows(profile_counts, self.idf, self.keep)
+        self.item_vectors = _tfidf_rows(item_counts, self.idf, self.keep)
+        self.opportunity_vectors = _tfidf_rows(opportunity_counts, self.idf, self.keep)
 
-        # Only terms on both sides can add to a cosine; the others only count in the norms.
-        shared = keep & (df_companies > 0) & (df_opportunities > 0)
-        self.term_ids = np.flatnonzero(shared)  # new column -> corpus term id
-        column_map = np.full(n_terms, -1, dtype=np.int64)
-        column_map[self.term_ids] = np.arange(len(self.term_ids))
-        n_shared = len(self.term_ids)
-        self.profiles = _select_columns(_tfidf_rows(profile_counts, idf, keep), column_map, n_shared)
-        self.item_vectors = _select_columns(_tfidf_rows(item_counts, idf, keep), column_map, n_shared)
-        self.opportunity_vectors = _select_columns(_tfidf_rows(opportunity_counts, idf, keep), column_map, n_shared)
+    def _counts(self, texts: list[str], count_surfaces: bool) -> sparse.csr_matrix:
+        """Raw term counts of new texts; the vocabulary grows, and a new term gets the idf of a term seen once."""
+        corpus = self.corpus
+        for text in texts:
+            corpus.add(text, count_surfaces=count_surfaces)
+        counts = corpus.counts()
+        corpus.release()
+        n_terms = counts.shape[1]
+        if n_terms > len(self.idf):
+            extra = n_terms - len(self.idf)
+            self.idf = np.concatenate((self.idf, np.full(extra, self.new_term_idf)))
+            self.keep = np.concatenate((self.keep, np.ones(extra, dtype=bool)))
+        if count_surfaces:
+            self._surface_json = {}
+        return counts
 
-        # Matrices for the block pass (float32). For large problems, terms common on both sides are
-        # multiplied densely (BLAS beats sparse products there) and the rest sparsely.
+    # Labels --------------------------------------------------------------------------------------------
+
+    def _build_company_labels(self, companies) -> None:
+        (self.c_disciplines, self.c_themes, self.c_presence, self.c_targets, self.c_languages) = _company_labels(
+            companies
+        )
+
+    @staticmethod
+    def _opportunity_labels(o: OpportunityDoc) -> tuple:
+        required = tuple(dict.fromkeys(o.required_disciplines))
+        nice = tuple(slug for slug in dict.fromkeys(o.nice_disciplines) if slug not in set(required))
+        themes = tuple(dict.fromkeys(o.themes))
+        languages = tuple(dict.fromkeys(code.lower() for code in o.languages)) or DEFAULT_LANGUAGES
+        return required, nice, themes, o.country.upper(), languages
+
+    def _build_opportunity_labels(self, opportunities) -> None:
+        labels = [self._opportunity_labels(o) for o in opportunities]
+        self.o_required = [label[0] for label in labels]
+        self.o_nice = [label[1] for label in labels]
+        self.o_themes = [label[2] for label in labels]
+        self.o_country = [label[3] for label in labels]
+        self.o_languages = [label[4] for label in labels]
+
+    def _build_structured(self) -> None:
+        """Label indexes (the opportunities' labels), company features and the opportunity-side lookups."""
+
+        def index(groups) -> dict[str, int]:
+            labels = sorted({label for group in groups for label in group})
+            return {label: i for i, label in enumerate(labels)}
+
+        labels = (self.c_disciplines, self.c_themes, self.c_presence, self.c_targets, self.c_languages)
+        self.label_index = {
+            "disciplines": index(self.o_required + self.o_nice),
+            "themes": index(self.o_themes),
+            "country": index([[code] for code in self.o_country if code]),
+            "language": index(self.o_languages),
+        }
+        self.c_features = {
+            name: self._company_features_of(labels, name) for name in ("disciplines", "themes", "country", "language")
+        }
+        self._build_member_keys()
+        self._build_opportunity_lookups()
+
+    def _build_member_keys(self) -> None:
+        # Which labels a company has, as sorted keys company × label (exact scores of given pairs).
+        self.member_keys = {}
+        for name, matrix in self.c_features.items():
+            rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+            self.member_keys[name] = (rows * max(matrix.shape[1], 1) + matrix.indices, matrix.data, matrix.shape[1])
+
+    def _build_opportunity_lookups(self) -> None:
+        self.lists = {
+            "required": self.o_required,
+            "nice": self.o_nice,
+            "themes": self.o_themes,
+            "language": self.o_languages,
+        }
+        self.padded = {}
+        self.o_binary = {}
+        for name, groups in self.lists.items():
+            label_index = self.label_index[_LIST_PARTS[name]]
+            width = max((len(group) for group in groups), default=0)
+            padded = np.full((len(groups), max(width, 1)), -1, dtype=np.int64)
+            for row, group in enumerate(groups):
+                padded[row, : len(group)] = [label_index[label] for label in group]
+            self.padded[name] = (padded, np.asarray([len(group) for group in groups], dtype=np.int64))
+            self.o_binary[name] = _one_hot(groups, label_index)
+        countries = self.label_index["country"]
+        self.o_country_index = np.asarray([countries.get(code, -1) for code in self.o_country], dtype=np.int64)
+        self.o_binary["country"] = _one_hot([[code] if code else [] for code in self.o_country], countries)
+
+    # Changes ------------------------------------------------------------------------------------------
+
+    def _position(self, side: str, doc_id: str) -> int | None:
+        if self._positions is None:
+            self._positions = {
+                "company": {doc_id: row for row, doc_id in enumerate(self.company_ids)},
+                "opportunity": {doc_id: row for row, doc_id in enumerate(self.opportunity_ids)},
+            }
+        return self._positions[side].get(doc_id)
+
+    def has_company(self, company_id) -> bool:
+        return self._position("company", str(company_id)) is not None
+
+    def has_opportunity(self, opportunity_id) -> bool:
+        return self._position("opportunity", str(opportunity_id)) is not None
+
+    def upsert_companies(self, companies) -> None:
+        """Take in new or changed companies (one not open to matching is removed)."""
+        self._set_companies({company.id: company if company.open_to_matching else None for company in companies})
+
+    def remove_companies(self, company_ids) -> None:
+        self._set_companies({str(company_id): None for company_id in company_ids})
+
+    def upsert_opportunities(self, opportunities) -> None:
+        """Take in new or changed opportunities (one no longer open is removed)."""
+        self._set_opportunities({o.id: o if o.is_open else None for o in opportunities})
+
+    def remove_opportunities(self, opportunity_ids) -> None:
+        self._set_opportunities({str(opportunity_id): None for opportunity_id in opportunity_ids})
+
+    def _edits(self, side: str, changes: dict) -> list[tuple[int, int, object]]:
+        """(start, stop, new document or None) per change, in row order: a document's own row, or an empty
+        slot at its place in id order; changes to documents the index doesn't hold and that stay out go."""
+        ids = self.company_ids if side == "company" else self.opportunity_ids
+        edits = []
+        for doc_id, doc in changes.items():
+            row = self._position(side, doc_id)
+            if row is not None:
+                edits.append((row, row + 1, doc))
+            elif doc is not None:
+                row = bisect.bisect_left(_IdKeys(ids), id_key(doc_id))
+                edits.append((row, row, doc))
+        edits.sort(key=lambda edit: (edit[0], edit[1], id_key(edit[2].id) if edit[2] is not None else ()))
+        return edits
+
+    def _set_companies(self, changes: dict) -> None:
+        edits = self._edits("company", changes)
+        if not edits:
+            return
+        with _paused_gc():
+            docs = [doc for _start, _stop, doc in edits if doc is not None]
+            items = [list(doc.portfolio) for doc in docs]
+            texts = [_profile_text(doc) for doc in docs] + [_item_text(item) for found in items for item in found]
+            counts = self._counts(texts, count_surfaces=False) if texts else sparse.csr_matrix((0, len(self.idf)))
+            own, item_counts = counts[: len(docs)], counts[len(docs) :]
+            owners = np.repeat(np.arange(len(docs)), [len(found) for found in items]).astype(np.int64)
+            profiles = _tfidf_rows(_profile_counts(own, item_counts, owners), self.idf, self.keep)
+            item_vectors = _tfidf_rows(item_counts, self.idf, self.keep)
+            item_offsets = np.concatenate(([0], np.cumsum([len(found) for found in items]))).astype(np.int64)
+            labels = _company_labels(docs)
+            # Rebuild each row-wise structure once: kept slices of the old rows, the new rows in between.
+            pieces, item_pieces, position = [], [], 0
+            new_row = 0
+            for start, stop, doc in edits:
+                pieces.append(("old", position, start))
+                item_pieces.append(("old", int(self.item_start[position]), int(self.item_start[start])))
+                if doc is not None:
+                    pieces.append(("new", new_row, new_row + 1))
+                    item_pieces.append(("new", int(item_offsets[new_row]), int(item_offsets[new_row + 1])))
+                    new_row += 1
+                position = stop
+            pieces.append(("old", position, self.n_c))
+            item_pieces.append(("old", int(self.item_start[position]), len(self.item_ids)))
+            n_columns = len(self.idf)
+            self.profiles = _widen(_assemble(self.profiles, profiles, pieces), n_columns)
+            self.item_vectors = _widen(_assemble(self.item_vectors, item_vectors, item_pieces), n_columns)
+            self.opportunity_vectors = _widen(self.opportunity_vectors, n_columns)
+            new_items = [item for found in items for item in found]
+            self.item_ids = _assemble_list(self.item_ids, [item.id for item in new_items], item_pieces)
+            self.item_titles = _assemble_list(self.item_titles, [item.title for item in new_items], item_pieces)
+            counts_per_company = np.diff(self.item_start)
+            new_counts = np.diff(item_offsets)
+            per_company = np.concatenate(
+                [counts_per_company[a:b] if kind == "old" else new_counts[a:b] for kind, a, b in pieces]
+            ).astype(np.int64)
+            self.company_ids = _assemble_list(self.company_ids, [doc.id for doc in docs], pieces)
+            self.item_owner = np.repeat(np.arange(len(self.company_ids)), per_company).astype(np.int64)
+            self.item_start = _starts(self.item_owner, len(self.company_ids))
+            self._positions = None
+            for name, new_labels in zip(
+                ("c_disciplines", "c_themes", "c_presence", "c_targets", "c_languages"), labels, strict=True
+            ):
+                setattr(self, name, _assemble_list(getattr(self, name), new_labels, pieces))
+            for name in list(self.c_features):
+                rows = self._company_features_of(labels, name)
+                self.c_features[name] = _assemble(self.c_features[name], rows, pieces)
+            self._build_member_keys()
+
+    def _company_features_of(self, labels: tuple, name: str) -> sparse.csr_matrix:
+        disciplines, themes, presence, targets, languages = labels
+        if name == "country":
+            fits = [
+                {**dict.fromkeys(target, COUNTRY_FIT["interest"]), **dict.fromkeys(present, COUNTRY_FIT["presence"])}
+                for present, target in zip(presence, targets, strict=True)
+            ]
+            return _one_hot(fits, self.label_index[name])
+        groups = {"disciplines": disciplines, "themes": themes, "language": languages}[name]
+        return _one_hot(groups, self.label_index[name])
+
+    def _set_opportunities(self, changes: dict) -> None:
+        edits = self._edits("opportunity", changes)
+        if not edits:
+            return
+        with _paused_gc():
+            docs = [doc for _start, _stop, doc in edits if doc is not None]
+            if docs:
+                counts = self._counts([_opportunity_text(doc) for doc in docs], count_surfaces=True)
+                vectors = _tfidf_rows(counts, self.idf, self.keep)
+            else:
+                vectors = sparse.csr_matrix((0, len(self.idf)))
+            pieces, position, new_row = [], 0, 0
+            for start, stop, doc in edits:
+                pieces.append(("old", position, start))
+                if doc is not None:
+                    pieces.append(("new", new_row, new_row + 1))
+                    new_row += 1
+                position = stop
+            pieces.append(("old", position, self.n_o))
+            n_columns = len(self.idf)
+            self.opportunity_vectors = _widen(_assemble(self.opportunity_vectors, vectors, pieces), n_columns)
+            self.profiles = _widen(self.profiles, n_columns)
+            self.item_vectors = _widen(self.item_vectors, n_columns)
+            self.opportunity_ids = _assemble_list(self.opportunity_ids, [doc.id for doc in docs], pieces)
+            self._positions = None
+            labels = [self._opportunity_labels(doc) for doc in docs]
+            for position, name in enumerate(("o_required", "o_nice", "o_themes", "o_country", "o_languages")):
+                setattr(self, name, _assemble_list(getattr(self, name), [label[position] for label in labels], pieces))
+            known = all(
+                all(slug in self.label_index["disciplines"] for slug in label[0] + label[1])
+                and all(slug in self.label_index["themes"] for slug in label[2])
+                and (not label[3] or label[3] in self.label_index["country"])
+                and all(code in self.label_index["language"] for code in label[4])
+                for label in labels
+            )
+            if known:
+                self._build_opportunity_lookups()
+            else:  # a label no open opportunity had: the company features need a column for it
+                self._build_structured()
+
+    # Block pass ---------------------------------------------------------------------------------------------
+
+    def _prepare_block_pass(self) -> None:
+        """float32 matrices for screening all pairs block by block (dropped again after the pass)."""
+        n_c, n_o = self.n_c, self.n_o
+        self.large = n_c * n_o > LARGE_PAIRS
+        n_terms = len(self.idf)
+        df_companies = np.bincount(self.profiles.indices, minlength=n_terms)
+        df_opportunities = np.bincount(self.opportunity_vectors.indices, minlength=n_terms)
+        # Only terms on both sides can add to a cosine (the others are in the norms already).
+        shared = (df_companies > 0) & (df_opportunities > 0)
         if self.large:
-            density = (df_opportunities / self.n_o) * (df_companies / n_c)
-            head = density[self.term_ids] > DENSE_HEAD_DENSITY
+            # Terms common on both sides are multiplied densely (BLAS beats sparse products there).
+            head = shared & ((df_opportunities / n_o) * (df_companies / n_c) > DENSE_HEAD_DENSITY)
         else:
-            head = np.zeros(n_shared, dtype=bool)
-        head_map = np.full(n_shared, -1, dtype=np.int64)
+            head = np.zeros(n_terms, dtype=bool)
+        tail = shared & ~head
+        head_map = np.full(n_terms, -1, dtype=np.int64)
         head_map[head] = np.arange(int(head.sum()))
-        tail_map = np.full(n_shared, -1, dtype=np.int64)
-        tail_map[~head] = np.arange(int((~head).sum()))
-        n_head, n_tail = int(head.sum()), int((~head).sum())
+        tail_map = np.full(n_terms, -1, dtype=np.int64)
+        tail_map[tail] = np.arange(int(tail.sum()))
+        n_head, n_tail = int(head.sum()), int(tail.sum())
 
         def part(matrix, mapping, width):
             return _select_columns(matrix, mapping, width).astype(np.float32)
@@ -556,79 +987,24 @@ class _Problem:
         self.c_tail_t = part(self.profiles, tail_map, n_tail).T.tocsr()
         self.o_head = part(self.opportunity_vectors, head_map, n_head).toarray() if n_head else None
         self.c_head = part(self.profiles, head_map, n_head).toarray() if n_head else None
-        # Portfolio items in the block pass only for small problems; large ones score them exactly for
-        # the candidates (`_score_pairs`).
-        self.i_t = None if self.large else self.item_vectors.astype(np.float32).T.tocsr()
+        # Portfolio items in the block pass only for small problems; large ones score them exactly for the
+        # candidates (`_score_pairs`).
+        self.i_t = None if self.large else part(self.item_vectors, tail_map, n_tail).T.tocsr()
         has_items = np.diff(self.item_start) > 0
         self.with_items = np.flatnonzero(has_items)
         self.item_first = self.item_start[:-1][has_items]
 
-    # Structured parts -----------------------------------------------------------------------------------
-
-    def _build_structured(self) -> None:
-        companies, opportunities = self.companies, self.opportunities
-        n_companies = len(companies)
-        self.c_disciplines = [
-            frozenset(c.disciplines).union(*(item.disciplines for item in c.portfolio)) for c in companies
-        ]
-        self.c_themes = [frozenset(c.themes).union(*(item.themes for item in c.portfolio)) for c in companies]
-        self.c_presence = [frozenset(code.upper() for code in c.local_presence) for c in companies]
-        self.c_targets = [frozenset(code.upper() for code in c.target_countries) for c in companies]
-        self.c_languages = [frozenset(code.lower() for code in c.languages) for c in companies]
-
-        self.o_required = [tuple(dict.fromkeys(o.required_disciplines)) for o in opportunities]
-        self.o_nice = [
-            tuple(slug for slug in dict.fromkeys(o.nice_disciplines) if slug not in set(o.required_disciplines))
-            for o in opportunities
-        ]
-        self.o_themes = [tuple(dict.fromkeys(o.themes)) for o in opportunities]
-        self.o_country = [o.country.upper() for o in opportunities]
-        self.o_languages = [
-            tuple(dict.fromkeys(code.lower() for code in o.languages)) or DEFAULT_LANGUAGES for o in opportunities
-        ]
-
-        def index(groups) -> dict[str, int]:
-            labels = sorted({label for group in groups for label in group})
-            return {label: i for i, label in enumerate(labels)}
-
-        disciplines = index(self.o_required + self.o_nice)
-        themes = index(self.o_themes)
-        countries = index([[code] for code in self.o_country if code])
-        languages = index(self.o_languages)
+        # One product for all structured parts: [disciplines | themes | country | language], the opportunity
+        # side weighted by its share of each part.
+        w = self.w
 
         def share(groups):  # 1 / size of each opportunity's group
             return [1.0 / len(group) if group else 0.0 for group in groups]
 
-        c_country_fit = [
-            {
-                **dict.fromkeys(targets, COUNTRY_FIT["interest"]),
-                **dict.fromkeys(presence, COUNTRY_FIT["presence"]),
-            }
-            for presence, targets in zip(self.c_presence, self.c_targets, strict=True)
-        ]
-        # Company features and, per part, the opportunity's weights on them.
-        self.c_features = {
-            "disciplines": _one_hot(self.c_disciplines, disciplines),
-            "themes": _one_hot(self.c_themes, themes),
-            "country": _one_hot(c_country_fit, countries),
-            "language": _one_hot(self.c_languages, languages),
-        }
-        self.o_features = {
-            "required": _one_hot(self.o_required, disciplines, share(self.o_required)),
-            "nice": _one_hot(self.o_nice, disciplines, share(self.o_nice)),
-            "themes": _one_hot(self.o_themes, themes, share(self.o_themes)),
-            "country": _one_hot([[code] if code else [] for code in self.o_country], countries),
-            "language": _one_hot(self.o_languages, languages, share(self.o_languages)),
-        }
-        self.part_features = {
-            "required": "disciplines",
-            "nice": "disciplines",
-            "themes": "themes",
-            "country": "country",
-            "language": "language",
-        }
-        # One product for all structured parts: [disciplines | themes | country | language].
-        w = self.w
+        def weighted(name):
+            return _one_hot(self.lists[name], self.label_index[_LIST_PARTS[name]], share(self.lists[name]))
+
+        unit = w["text"] if w["text"] > 0 else 1.0  # screening scores are in units of the text weight
         self.f_companies_t = (
             sparse.hstack(
                 [self.c_features[name] for name in ("disciplines", "themes", "country", "language")], format="csr"
@@ -636,44 +1012,24 @@ class _Problem:
             .T.tocsr()
             .astype(np.float32)
         )
-        unit = w["text"] if w["text"] > 0 else 1.0  # screening scores are in units of the text weight
         self.f_opportunities = sparse.hstack(
             [
-                (w["required"] * self.o_features["required"] + w["nice"] * self.o_features["nice"]) / unit,
-                w["themes"] / unit * self.o_features["themes"],
-                w["country"] / unit * self.o_features["country"],
-                w["language"] / unit * self.o_features["language"],
+                (w["required"] * weighted("required") + w["nice"] * weighted("nice")) / unit,
+                w["themes"] / unit * weighted("themes"),
+                w["country"] / unit * self.o_binary["country"],
+                w["language"] / unit * weighted("language"),
             ],
             format="csr",
         ).astype(np.float32)
         self.f_opportunities.eliminate_zeros()
-        if self.f_companies_t.shape[0] * n_companies <= BLOCK_CELLS:
+        if self.f_companies_t.shape[0] * n_c <= BLOCK_CELLS:
             self.f_companies_t = self.f_companies_t.toarray()
-        self.required_binary = (self.o_features["required"] > 0).astype(np.float32).tocsr()
+        self.required_binary = self.o_binary["required"].astype(np.float32).tocsr()
         self.disciplines_t = self.c_features["disciplines"].T.tocsr().astype(np.float32)
 
-        # For exact scores and explanations of pairs: which of an opportunity's labels a company has, as
-        # a bit mask over the opportunity's list (company membership as sorted keys company × label).
-        self.lists = {
-            "required": (self.o_required, disciplines, "disciplines"),
-            "nice": (self.o_nice, disciplines, "disciplines"),
-            "themes": (self.o_themes, themes, "themes"),
-            "language": (self.o_languages, languages, "language"),
-        }
-        self.member_keys = {}
-        for name, matrix in self.c_features.items():
-            rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-            self.member_keys[name] = (rows * max(matrix.shape[1], 1) + matrix.indices, matrix.data, matrix.shape[1])
-        self.padded = {}
-        for name, (groups, label_index, _features) in self.lists.items():
-            width = max((len(group) for group in groups), default=0)
-            padded = np.full((len(groups), max(width, 1)), -1, dtype=np.int64)
-            for row, group in enumerate(groups):
-                padded[row, : len(group)] = [label_index[label] for label in group]
-            self.padded[name] = (padded, np.asarray([len(group) for group in groups], dtype=np.int64))
-        self.o_country_index = np.asarray([countries.get(code, -1) for code in self.o_country], dtype=np.int64)
-
-    # Block pass ---------------------------------------------------------------------------------------------
+    def _drop_block_pass(self) -> None:
+        self.o_tail = self.c_tail_t = self.o_head = self.c_head = self.i_t = None
+        self.f_companies_t = self.f_opportunities = self.required_binary = self.disciplines_t = None
 
     def _block_scores(self, start: int, stop: int) -> np.ndarray:
         """Screening scores (float32) of opportunities start:stop against all companies, -inf where a
@@ -714,7 +1070,9 @@ class _Problem:
     def _block_candidates(self, start: int, stop: int, k_opportunity: int, top: _CompanyTop | None) -> dict:
         """Scores a block and picks its candidates: each opportunity's best `k_opportunity` companies and,
         for the companies' running tops, the entries above their current thresholds."""
+        clock = time.perf_counter()
         scores = self._block_scores(start, stop)
+        scored = time.perf_counter()
         n_rows, n_columns = scores.shape
         row_threshold = _row_thresholds(scores, k_opportunity) if k_opportunity else None
         mask = None if row_threshold is None else scores >= row_threshold[:, None]
@@ -738,15 +1096,18 @@ class _Problem:
         if top is not None:
             offered = values > top.threshold[columns]
             result["company"] = (rows[offered] + start, columns[offered], values[offered])
+        self._block_seconds.append((scored - clock, time.perf_counter() - scored))
         return result
 
     def _candidates(self, per_opportunity: int, per_company: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidate pairs (opportunity, company) from the block pass."""
+        self._prepare_block_pass()
         margin_o = LARGE_CANDIDATE_MARGIN["opportunity"] if self.large else CANDIDATE_MARGIN
         margin_c = LARGE_CANDIDATE_MARGIN["company"] if self.large else CANDIDATE_MARGIN
         k_opportunity = per_opportunity + margin_o if per_opportunity else 0
         top = _CompanyTop(self.n_c, per_company + margin_c) if per_company else None
-        block = max(1, min(1024, BLOCK_CELLS // max(self.n_c, 1 if self.large else len(self.items), 1)))
+        n_items = len(self.item_ids)
+        block = max(1, min(1024, BLOCK_CELLS // max(self.n_c, 1 if self.large else n_items, 1)))
         starts = list(range(0, self.n_o, block))
         found_o, found_c = [], []
 
@@ -760,27 +1121,28 @@ class _Problem:
         def run(start):
             return self._block_candidates(start, min(start + block, self.n_o), k_opportunity, top)
 
-        if WORKERS > 1 and len(starts) > 2:
-            # The first block alone: it sets the companies' thresholds, which make the later blocks cheap.
-            consume(run(starts[0]))
-            with _single_threaded_blas(), ThreadPoolExecutor(max_workers=WORKERS) as executor:
-                pending = []
-                for start in starts[1:]:
-                    pending.append(executor.submit(run, start))
-                    if len(pending) >= WORKERS:
-                        consume(pending.pop(0).result())
-                for future in pending:
-                    consume(future.result())
-        else:
-            for start in starts:
-                consume(run(start))
+        try:
+            if WORKERS > 1 and len(starts) > 2:
+                # The first block alone: it sets the companies' thresholds, which make the later blocks cheap.
+                consume(run(starts[0]))
+                with _single_threaded_blas(), ThreadPoolExecutor(max_workers=WORKERS) as executor:
+                    pending = []
+                    for start in starts[1:]:
+                        pending.append(executor.submit(run, start))
+                        if len(pending) >= WORKERS:
+                            consume(pending.pop(0).result())
+                    for future in pending:
+                        consume(future.result())
+            else:
+                for start in starts:
+                    consume(run(start))
+        finally:
+            # The block pass is over: drop its matrices before the candidates are scored and explained.
+            self._drop_block_pass()
         if top is not None:
             rows, columns = top.pairs()
             found_o.append(rows)
             found_c.append(columns)
-        # The block pass is over: drop its matrices before the candidates are scored and explained.
-        self.o_tail = self.c_tail_t = self.o_head = self.c_head = self.i_t = None
-        self.f_companies_t = self.f_opportunities = self.required_binary = self.disciplines_t = None
         if not found_o:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         pairs = np.unique(np.concatenate(found_o).astype(np.int64) * self.n_c + np.concatenate(found_c))
@@ -852,44 +1214,189 @@ class _Problem:
         count = np.zeros(len(o), dtype=np.int64)
         mask = np.zeros(len(o), dtype=np.int64)
         for j in range(padded.shape[1]):
-            found, _value = self._lookup_members(self.lists[name][2], padded[o, j], c)
+            found, _value = self._lookup_members(_LIST_PARTS[name], padded[o, j], c)
             count += found
             if j < 62:
                 mask |= found.astype(np.int64) << j
         return count, mask
 
+    def score_block(self, o_rows, c_rows) -> tuple[np.ndarray, np.ndarray]:
+        """Exact scores (in millionths) and eligibility of every pair of opportunity rows `o_rows` × company
+        rows `c_rows`, as dense len(o_rows) × len(c_rows) arrays: the same numbers `_score_pairs` gives."""
+        o_rows, c_rows = np.asarray(o_rows, dtype=np.int64), np.asarray(c_rows, dtype=np.int64)
+        vectors = self.opportunity_vectors[o_rows]
+        profile = _product(vectors, self.profiles[c_rows])
+        counts = self.item_start[c_rows + 1] - self.item_start[c_rows]
+        item_similarity = np.zeros_like(profile)
+        with_items = np.flatnonzero(counts > 0)
+        if len(with_items):
+            starts = self.item_start[c_rows[with_items]]
+            lengths = counts[with_items]
+            offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+            items = np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+            similarity = _product(vectors, self.item_vectors[items])
+            item_similarity[:, with_items] = np.maximum.reduceat(similarity, offsets, axis=1)
+            del similarity
+        np.clip(profile, 0.0, 1.0, out=profile)
+        np.clip(item_similarity, 0.0, 1.0, out=item_similarity)
+        text = np.where(counts > 0, np.maximum(profile, (profile + item_similarity) / 2), profile)
+        del profile, item_similarity
+        total = np.rint(np.sqrt(text) * self.micro["text"]).astype(np.int64)
+        eligible = text >= TEXT_FLOOR
+        for name in self.lists:
+            count = _product(self.o_binary[name][o_rows], self.c_features[_LIST_PARTS[name]][c_rows])
+            length = self.padded[name][1][o_rows][:, None].astype(np.float64)
+            fit = np.divide(count, length, out=np.zeros_like(count), where=length > 0)
+            total += np.rint(fit * self.micro[name]).astype(np.int64)
+            if name == "required" and not self.text_only:
+                eligible |= count > 0
+        fit = _product(self.o_binary["country"][o_rows], self.c_features["country"][c_rows])
+        total += np.rint(fit * self.micro["country"]).astype(np.int64)
+        return total, eligible
+
+    def top(self, side: str, doc_ids, k: int) -> dict[str, list[tuple[str, int]]]:
+        """For each opportunity (side "opportunity") or company (side "company") in `doc_ids` that the index
+        holds, its best `k` eligible counterparts as [(id, score in millionths)], best first, ties by id."""
+        rows = [row for row in (self._position(side, str(doc_id)) for doc_id in doc_ids) if row is not None]
+        result: dict[str, list[tuple[str, int]]] = {}
+        if not rows or k <= 0:
+            return result
+        own_ids, other_ids = (
+            (self.opportunity_ids, self.company_ids)
+            if side == "opportunity"
+            else (self.company_ids, self.opportunity_ids)
+        )
+        n_other = len(other_ids)
+        if not n_other:
+            return {own_ids[row]: [] for row in rows}
+        cells_per_row = n_other * 8  # the products of a row, with portfolio items, and the structured parts
+        per_block = max(1, BLOCK_CELLS // max(cells_per_row, 1))
+        everyone = np.arange(n_other)
+
+        def run(begin: int) -> list[tuple[str, list[tuple[str, int]]]]:
+            block = np.asarray(rows[begin : begin + per_block])
+            if side == "opportunity":
+                total, eligible = self.score_block(block, everyone)
+            else:
+                total, eligible = self.score_block(everyone, block)
+                total, eligible = total.T, eligible.T
+            found = []
+            for row, scores, ok in zip(block.tolist(), total, eligible, strict=True):
+                candidates = np.flatnonzero(ok)
+                if len(candidates) > k:
+                    # Best k by score, then by row (= id order): partition on score, settle ties exactly.
+                    kth = np.partition(scores[candidates], len(candidates) - k)[len(candidates) - k]
+                    candidates = candidates[scores[candidates] >= kth]
+                order = np.lexsort((candidates, -scores[candidates]))[:k]
+                found.append((own_ids[row], [(other_ids[i], int(scores[i])) for i in candidates[order].tolist()]))
+            return found
+
+        begins = range(0, len(rows), per_block)
+        if WORKERS > 1 and len(begins) > 1:
+            with ThreadPoolExecutor(max_workers=WORKERS) as executor:
+                blocks = list(executor.map(run, begins))
+        else:
+            blocks = [run(begin) for begin in begins]
+        for found in blocks:
+            result.update(found)
+        return result
+
+    def score_one(self, side: str, doc_id, k: int) -> tuple[list[tuple[str, int]], dict[str, int]]:
+        """One opportunity (side "opportunity") or company against all the others: its best `k` as `top`
+        gives them, and every eligible counterpart's exact score (millionths) by id."""
+        row = self._position(side, str(doc_id))
+        if row is None:
+            return [], {}
+        if side == "opportunity":
+            total, eligible = self.score_block([row], np.arange(self.n_c))
+            ids = self.company_ids
+        else:
+            total, eligible = self.score_block(np.arange(self.n_o), [row])
+            total, eligible = total.T, eligible.T
+            ids = self.opportunity_ids
+        scores, candidates = total[0], np.flatnonzero(eligible[0])
+        values = scores[candidates]
+        best = candidates
+        if len(candidates) > k:
+            kth = np.partition(values, len(values) - k)[len(values) - k]
+            best = candidates[values >= kth]
+        best = best[np.lexsort((best, -scores[best]))[: max(k, 0)]]
+        top = [(ids[i], int(scores[i])) for i in best.tolist()]
+        return top, dict(zip([ids[i] for i in candidates.tolist()], values.tolist(), strict=True))
+
+    def render(self, pairs, rank_o=None, rank_c=None) -> list[tuple]:
+        """Stored rows (`Computation.stored`) of the given (opportunity id, company id) pairs that the index
+        holds, with the given ranks (None: no rank); pairs the index doesn't hold are left out."""
+        o, c, kept = [], [], []
+        for position, (opportunity_id, company_id) in enumerate(pairs):
+            o_row = self._position("opportunity", str(opportunity_id))
+            c_row = self._position("company", str(company_id))
+            if o_row is not None and c_row is not None:
+                o.append(o_row)
+                c.append(c_row)
+                kept.append(position)
+        if not kept:
+            return []
+        o, c = np.asarray(o, dtype=np.int64), np.asarray(c, dtype=np.int64)
+
+        def ranks(values):
+            values = values or [None] * len(pairs)
+            return np.asarray([values[position] or 0 for position in kept], dtype=np.int64)
+
+        with _paused_gc():
+            return self._stored(o, c, self._score_pairs(o, c), ranks(rank_o), ranks(rank_c))
+
     # Ranking and explanations ------------------------------------------------------------------------------
 
-    def suggestions(self, per_opportunity: int, per_company: int) -> list[Suggestion]:
-        o, c = self._candidates(per_opportunity, per_company)
-        if not len(o):
-            return []
-        scored = self._score_pairs(o, c)
-        o, c, scored = _take(np.flatnonzero(scored["eligible"]), o, c, scored)
-        total = scored["total"]
-        rank_o = np.zeros(len(o), dtype=np.int64)
-        rank_c = np.zeros(len(o), dtype=np.int64)
-        if per_opportunity:
-            order = np.lexsort((c, -total, o))  # per opportunity: best first, then company id
-            rank_o[order] = _ranks(o[order])
-        if per_company:
-            order = np.lexsort((o, -total, c))
-            rank_c[order] = _ranks(c[order])
-        in_o = (rank_o <= per_opportunity) & (per_opportunity > 0)
-        in_c = (rank_c <= per_company) & (per_company > 0)
-        kept = np.flatnonzero(in_o | in_c)
-        # Output order: opportunity, rank (unranked last), company.
-        kept = kept[np.lexsort((c[kept], np.where(in_o[kept], rank_o[kept], np.iinfo(np.int64).max), o[kept]))]
-        rank_o, rank_c = np.where(in_o, rank_o, 0)[kept], np.where(in_c, rank_c, 0)[kept]
-        o, c, scored = _take(kept, o, c, scored)  # and the other candidates' arrays go
-        return self._explain(o, c, scored, rank_o, rank_c)
+    def compute(self, per_opportunity: int, per_company: int) -> Computation:
+        """The block pass, exact scores for the candidates and the top-k on each side."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not self.n_c or not self.n_o or (per_opportunity == 0 and per_company == 0):
+            return Computation(self, empty, empty, {}, empty, empty)
+        with _paused_gc():
+            clock = time.perf_counter()
+            self._block_seconds: list[tuple[float, float]] = []
+            o, c = self._candidates(per_opportunity, per_company)
+            # The block pass interleaves scoring and top-k selection on several threads: its wall time is
+            # shared out in proportion to the thread time each took.
+            wall = time.perf_counter() - clock
+            scoring = sum(seconds for seconds, _ in self._block_seconds)
+            selecting = sum(seconds for _, seconds in self._block_seconds)
+            share = scoring / (scoring + selecting) if scoring + selecting else 1.0
+            self.timings["scoring: block pass"] = wall * share
+            self.timings["top-k: block pass"] = wall * (1 - share)
+            self.timings["candidates"] = len(o)
+            if not len(o):
+                return Computation(self, empty, empty, {}, empty, empty)
+            clock = time.perf_counter()
+            scored = self._score_pairs(o, c)
+            self.timings["scoring: exact"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            o, c, scored = _take(np.flatnonzero(scored["eligible"]), o, c, scored)
+            total = scored["total"]
+            rank_o = np.zeros(len(o), dtype=np.int64)
+            rank_c = np.zeros(len(o), dtype=np.int64)
+            if per_opportunity:
+                order = np.lexsort((c, -total, o))  # per opportunity: best first, then company id
+                rank_o[order] = _ranks(o[order])
+            if per_company:
+                order = np.lexsort((o, -total, c))
+                rank_c[order] = _ranks(c[order])
+            in_o = (rank_o <= per_opportunity) & (per_opportunity > 0)
+            in_c = (rank_c <= per_company) & (per_company > 0)
+            kept = np.flatnonzero(in_o | in_c)
+            # Output order: opportunity, rank (unranked last), company.
+            kept = kept[np.lexsort((c[kept], np.where(in_o[kept], rank_o[kept], np.iinfo(np.int64).max), o[kept]))]
+            rank_o, rank_c = np.where(in_o, rank_o, 0)[kept], np.where(in_c, rank_c, 0)[kept]
+            o, c, scored = _take(kept, o, c, scored)  # and the other candidates' arrays go
+            self.timings["top-k: ranking"] = time.perf_counter() - clock
+            return Computation(self, o, c, scored, rank_o, rank_c)
 
-    def _explain(self, o, c, scored, rank_o, rank_c) -> list[Suggestion]:
-        """Suggestions for the kept pairs, with their parts and details (the pairs' arrays in `scored`)."""
+    def _text_evidence(self, o, c, scored) -> tuple[np.ndarray, list[list[int]]]:
+        """Per pair: whether its best portfolio item carried the text part, and the shared terms (columns)
+        that add most to the cosine it is explained by."""
         best_item = scored["best_item"]
-        profile = scored["profile"]
-        item_similarity = scored["item_similarity"]
-        from_item = (best_item >= 0) & (item_similarity > profile)
+        from_item = (best_item >= 0) & (scored["item_similarity"] > scored["profile"])
         terms: list[list[int]] = [[] for _ in range(len(o))]
         for selector, matrix, rows in (
             (np.flatnonzero(~from_item), self.profiles, c),
@@ -899,8 +1406,23 @@ class _Problem:
                 found = _top_terms(self.opportunity_vectors, o[selector], matrix, rows[selector], SHARED_TERMS)
                 for position, columns in zip(selector.tolist(), found, strict=True):
                     terms[position] = columns
-        used = np.unique(np.fromiter((column for row in terms for column in row), dtype=np.int64))
-        surfaces = {int(column): self.corpus.surface(int(self.term_ids[column])) for column in used}
+        return from_item, terms
+
+    def _structured_keys(self, name: str, o: np.ndarray, codes: np.ndarray) -> list:
+        """Keys under which a structured part is the same: the opportunity and which of its labels match."""
+        shift = 2 if name == "country" else self.padded[name][0].shape[1]
+        if shift > 62:  # more labels than a mask holds: no sharing
+            return list(range(len(o)))
+        if self.n_o.bit_length() + shift <= 62:
+            return ((o << shift) | codes).tolist()
+        return list(zip(o.tolist(), codes.tolist(), strict=True))
+
+    def _explain(self, o, c, scored, rank_o, rank_c) -> list[Suggestion]:
+        """Suggestions for the kept pairs, with their parts and details (the pairs' arrays in `scored`)."""
+        best_item = scored["best_item"]
+        item_similarity = scored["item_similarity"]
+        from_item, terms = self._text_evidence(o, c, scored)
+        corpus = self.corpus
 
         names = [name for name in PART_NAMES if self.micro[name] > 0]
         o_list, c_list = o.tolist(), c.tolist()
@@ -908,21 +1430,18 @@ class _Problem:
         for name in names:
             values = (scored["values"][name] / _UNIT).tolist()
             if name == "text":
-                items = [
-                    self.items[index] if index >= 0 and similarity > 0 else None
-                    for index, similarity in zip(best_item.tolist(), item_similarity.tolist(), strict=True)
-                ]
                 details = [
                     {
                         "similarity": similarity,
-                        "item": item.title if item is not None else None,
-                        "item_id": item.id if item is not None else None,
+                        "item": self.item_titles[index] if index >= 0 and item_score > 0 else None,
+                        "item_id": self.item_ids[index] if index >= 0 and item_score > 0 else None,
                         "source": "item" if item_first else "profile",
-                        "terms": list(dict.fromkeys([surfaces[column] for column in columns])),
+                        "terms": list(dict.fromkeys([corpus.surface(column) for column in columns])),
                     }
-                    for similarity, item, item_first, columns in zip(
+                    for similarity, index, item_score, item_first, columns in zip(
                         np.round(scored["similarity"], 4).tolist(),
-                        items,
+                        best_item.tolist(),
+                        item_similarity.tolist(),
                         from_item.tolist(),
                         terms,
                         strict=True,
@@ -934,20 +1453,7 @@ class _Problem:
                 continue
             # A structured part depends only on the opportunity and which of its labels the company has:
             # one shared Part per such key (Parts are frozen; treat their details as read-only).
-            shift = 2 if name == "country" else self.padded[name][0].shape[1]
-            codes = scored["codes"][name]
-            if shift > 62:  # more labels than a mask holds: no sharing
-                columns_of_parts.append(
-                    [
-                        Part(name, value, self._detail(name, oi, ci))
-                        for value, oi, ci in zip(values, o_list, c_list, strict=True)
-                    ]
-                )
-                continue
-            if self.n_o.bit_length() + shift <= 62:
-                keys = ((o << shift) | codes).tolist()
-            else:
-                keys = list(zip(o_list, codes.tolist(), strict=True))
+            keys = self._structured_keys(name, o, scored["codes"][name])
             cache: dict = {}
             column = []
             for key, value, oi, ci in zip(keys, values, o_list, c_list, strict=True):
@@ -956,8 +1462,7 @@ class _Problem:
                     part = cache[key] = Part(name, value, self._detail(name, oi, ci))
                 column.append(part)
             columns_of_parts.append(column)
-        opportunity_ids = [opportunity.id for opportunity in self.opportunities]
-        company_ids = [company.id for company in self.companies]
+        opportunity_ids, company_ids = self.opportunity_ids, self.company_ids
         return [
             _new_suggestion(
                 opportunity_ids[oi],
@@ -978,6 +1483,103 @@ class _Problem:
             )
         ]
 
+    def _stored(self, o, c, scored, rank_o, rank_c) -> list[tuple]:
+        """Rows in the stored form: the same parts as `_explain`, as `canonical_json(stored_parts(...))`,
+        written straight from the arrays (a million suggestions are never built as objects)."""
+        best_item = scored["best_item"].tolist()
+        with_item = (scored["item_similarity"] > 0).tolist()
+        from_item, terms = self._text_evidence(o, c, scored)
+        surface_json = self._surface_json
+        corpus = self.corpus
+        titles: dict[int, str] = {}
+        numbers: dict[int, str] = {}
+        o_list, c_list = o.tolist(), c.tolist()
+        fragments: list[list] = []
+        structured_keys: list[list] = []
+        structured_fragments: list[dict] = []
+        for name in PART_NAMES:
+            if self.micro[name] <= 0:
+                continue
+            values = scored["values"][name].tolist()
+            if name == "text":
+                column = []
+                append = column.append
+                for value, index, has_item, item_first, columns in zip(
+                    values, best_item, with_item, from_item.tolist(), terms, strict=True
+                ):
+                    if value <= 0:
+                        append(None)
+                        continue
+                    if index >= 0 and has_item:
+                        item = titles.get(index)
+                        if item is None:
+                            item = titles[index] = _json_string(self.item_titles[index])
+                    else:
+                        item = "null"
+                    words = []
+                    for term in columns:
+                        word = surface_json.get(term)
+                        if word is None:
+                            word = surface_json[term] = _json_string(corpus.surface(term))
+                        if word not in words:
+                            words.append(word)
+                    number = numbers.get(value)
+                    if number is None:
+                        number = numbers[value] = _micro_text(value)
+                    source = '"item"' if item_first else '"profile"'
+                    append(
+                        f'{{"name": "text", "value": {number}, "detail": {{"item": {item}, '
+                        f'"terms": [{", ".join(words)}], "source": {source}}}}}'
+                    )
+                fragments.append(column)
+                continue
+            # A structured part is the same for all pairs with the same key (`_structured_keys`): one
+            # fragment per key, and one joined text per combination of keys.
+            keys = self._structured_keys(name, o, scored["codes"][name])
+            cache: dict = {}
+            for key, value, oi, ci in zip(keys, values, o_list, c_list, strict=True):
+                if key not in cache:
+                    if value > 0 or name == "country":
+                        detail = self._detail(name, oi, ci)
+                        stored = {key: detail.get(key) for key in STORED_DETAIL[name]}
+                        cache[key] = canonical_json({"name": name, "value": value / _UNIT, "detail": stored})
+                    else:
+                        cache[key] = None
+            structured_keys.append(keys)
+            structured_fragments.append(cache)
+        joined: dict = {}
+        structured = []
+        for combination in zip(*structured_keys, strict=True):
+            text = joined.get(combination)
+            if text is None:
+                found = (cache[key] for cache, key in zip(structured_fragments, combination, strict=True))
+                text = joined[combination] = ", ".join(fragment for fragment in found if fragment is not None)
+            structured.append(text)
+        if not structured_keys:
+            structured = [""] * len(o_list)
+        texts = fragments[0] if fragments else [None] * len(o_list)
+        opportunity_ids, company_ids = self.opportunity_ids, self.company_ids
+        return [
+            (
+                opportunity_ids[oi],
+                company_ids[ci],
+                score,
+                rank_for_opportunity or None,
+                rank_for_company or None,
+                f"[{text}, {rest}]" if text and rest else f"[{text or rest}]",
+            )
+            for oi, ci, score, text, rest, rank_for_opportunity, rank_for_company in zip(
+                o_list,
+                c_list,
+                (scored["total"] / _UNIT).tolist(),
+                texts,
+                structured,
+                rank_o.tolist(),
+                rank_c.tolist(),
+                strict=True,
+            )
+        ]
+
     def _detail(self, name: str, o: int, c: int) -> dict:
         if name == "country":
             country = self.o_country[o]
@@ -988,7 +1590,7 @@ class _Problem:
             else:
                 fit = "none"
             return {"country": country or None, "fit": fit}
-        wanted = self.lists[name][0][o]
+        wanted = self.lists[name][o]
         offered = {
             "required": self.c_disciplines,
             "nice": self.c_disciplines,
@@ -1001,6 +1603,74 @@ class _Problem:
         if name == "language":
             return {"shared": matched, "missing": missing, "coverage": coverage}
         return {"matched": matched, "missing": missing, "coverage": coverage}
+
+
+def _company_labels(companies) -> tuple[list, list, list, list, list]:
+    """Per company: its disciplines and themes (with its portfolio's), presence and target countries,
+    languages."""
+    return (
+        [frozenset(c.disciplines).union(*(item.disciplines for item in c.portfolio)) for c in companies],
+        [frozenset(c.themes).union(*(item.themes for item in c.portfolio)) for c in companies],
+        [frozenset(code.upper() for code in c.local_presence) for c in companies],
+        [frozenset(code.upper() for code in c.target_countries) for c in companies],
+        [frozenset(code.lower() for code in c.languages) for c in companies],
+    )
+
+
+def _starts(owners: np.ndarray, n: int) -> np.ndarray:
+    """Where each of `n` owners' rows start in `owners` (sorted), plus the end."""
+    if not len(owners):
+        return np.zeros(n + 1, dtype=np.int64)
+    return np.searchsorted(owners, np.arange(n + 1)).astype(np.int64)
+
+
+def _profile_counts(own: sparse.csr_matrix, item_counts: sparse.csr_matrix, owners: np.ndarray) -> sparse.csr_matrix:
+    """Each company's own counts plus those of its portfolio items: one document per company."""
+    n_c, n_i = own.shape[0], item_counts.shape[0]
+    owner_matrix = sparse.csr_matrix((np.ones(n_i), (owners, np.arange(n_i))), shape=(n_c, n_i))
+    profile_counts = sparse.csr_matrix(own + owner_matrix @ item_counts)
+    profile_counts.sum_duplicates()
+    return profile_counts
+
+
+class _IdKeys:
+    """A list of ids seen as their sort keys, for bisect."""
+
+    def __init__(self, ids: list[str]):
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, position: int) -> tuple:
+        return id_key(self.ids[position])
+
+
+def _assemble(old: sparse.csr_matrix, new: sparse.csr_matrix, pieces) -> sparse.csr_matrix:
+    """Rows of `old` and `new` in the order of `pieces` [("old" | "new", start, stop)], in one copy."""
+    datas, indices, lengths = [], [], []
+    for kind, start, stop in pieces:
+        if stop <= start:
+            continue
+        matrix = old if kind == "old" else new
+        a, b = matrix.indptr[start], matrix.indptr[stop]
+        datas.append(matrix.data[a:b])
+        indices.append(matrix.indices[a:b])
+        lengths.append(np.diff(matrix.indptr[start : stop + 1]))
+    n_rows = int(sum(len(length) for length in lengths))
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    if lengths:
+        np.cumsum(np.concatenate(lengths), out=indptr[1:])
+    data = np.concatenate(datas).astype(old.dtype, copy=False) if datas else np.zeros(0, dtype=old.dtype)
+    index = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
+    return sparse.csr_matrix((data, index, indptr), shape=(n_rows, max(old.shape[1], new.shape[1])))
+
+
+def _assemble_list(old: list, new: list, pieces) -> list:
+    out = []
+    for kind, start, stop in pieces:
+        out.extend((old if kind == "old" else new)[start:stop])
+    return out
 
 
 def _take(positions: np.ndarray, o: np.ndarray, c: np.ndarray, scored: dict) -> tuple:

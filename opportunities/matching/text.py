@@ -505,7 +505,8 @@ class Corpus:
         self.languages: list[str] = []  # language of every text added, in order
         self._indptr = array("q", [0])
         self._indices = array("i")  # one entry per token occurrence (-1: none); counts come from summing
-        self._surfaces: list[str] | None = None
+        self._seen: dict[str, Counter] | None = None  # surface words per term, built on first use
+        self._surfaces: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self._indptr) - 1
@@ -536,6 +537,8 @@ class Corpus:
             self.languages.append(lang)
             if count_surfaces:
                 self.token_counts[lang].update(tokens)
+                if self._seen is not None:
+                    self._see(Counter(tokens), lang)
             first = self._first[lang]
             found = list(map(first.get, tokens))
             if None in found:
@@ -546,7 +549,6 @@ class Corpus:
                 for token in {token for token in tokens if token in more}:
                     indices.extend(more[token] * tokens.count(token))
         self._indptr.append(len(indices))
-        self._surfaces = None
         return len(self._indptr) - 2
 
     def counts(self) -> sparse.csr_matrix:
@@ -572,25 +574,26 @@ class Corpus:
     def surface(self, term_id: int) -> str:
         """The readable word for a term: the surface word most often seen for it (English glossary
         words for Dutch and German glossary words), ties to the shorter, then alphabetical."""
-        if self._surfaces is None:
-            self._surfaces = self._build_surfaces()
-        return self._surfaces[term_id]
+        found = self._surfaces.get(term_id)
+        if found is None:
+            if self._seen is None:
+                self._seen = {}
+                for word in _glossary_value_words():  # a small prior for the glossary's English words
+                    self._seen.setdefault(_english_concepts(word)[0][0], Counter())[word] += 0.5
+                for lang, tokens in self.token_counts.items():
+                    self._see(tokens, lang)
+            term = self.terms[term_id]
+            words = self._seen.get(term)
+            found = min(words.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0] if words else term
+            self._surfaces[term_id] = found
+        return found
 
-    def _build_surfaces(self) -> list[str]:
-        seen: dict[str, Counter] = {}
-        for word in _glossary_value_words():  # a small prior for the glossary's English words
-            seen.setdefault(_english_concepts(word)[0][0], Counter())[word] += 0.5
-        for lang, tokens in self.token_counts.items():
-            for token, count in tokens.items():
-                for term, surface in concepts(token, lang):
-                    # A translated word counts half: where English texts use a word, theirs is shown.
-                    weight = count if lang == "en" or surface == token else count / 2
-                    seen.setdefault(term, Counter())[surface] += weight
-        surfaces = []
-        for term in self.terms:
-            words = seen.get(term)
-            if words:
-                surfaces.append(min(words.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0])
-            else:
-                surfaces.append(term)
-        return surfaces
+    def _see(self, tokens: Counter, lang: str) -> None:
+        """Count the surface words of `tokens` (token -> count) for their terms."""
+        seen, vocabulary = self._seen, self.vocabulary
+        for token, count in tokens.items():
+            for term, surface in concepts(token, lang):
+                # A translated word counts half: where English texts use a word, theirs is shown.
+                weight = count if lang == "en" or surface == token else count / 2
+                seen.setdefault(term, Counter())[surface] += weight
+                self._surfaces.pop(vocabulary.get(term, -1), None)

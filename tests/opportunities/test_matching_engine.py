@@ -632,3 +632,101 @@ def test_two_thousand_companies_and_three_hundred_opportunities_run():
     assert all(len(result.for_company(c.id)) <= 10 for c in companies)
     for suggestion in result.suggestions[:: max(1, len(result.suggestions) // 500)]:
         assert_adds_up(suggestion)
+
+
+# --- Computing for storage, and following changes (the worker's processed corpus) ---------------------------
+
+
+def test_stored_rows_are_the_suggestions_in_compact_form():
+    companies, opportunities = _random_corpus(120, 20, seed=13)
+    computation = Engine().compute(companies, opportunities, per_opportunity=6, per_company=3)
+    suggestions = computation.suggestions()
+    stored = [row for start in range(0, len(computation), 50) for row in computation.stored(start, start + 50)]
+    assert len(stored) == len(suggestions) > 0
+    for suggestion, row in zip(suggestions, stored, strict=True):
+        *columns, parts = row
+        score = columns[2]
+        assert columns == [
+            suggestion.opportunity_id,
+            suggestion.company_id,
+            suggestion.score,
+            suggestion.rank_for_opportunity,
+            suggestion.rank_for_company,
+        ]
+        assert parts == engine_module.canonical_json(engine_module.stored_parts(suggestion.parts))
+        # The stored parts still add up to the score; the country part stays even when it is worth nothing.
+        kept = json.loads(parts)
+        assert round(sum(part["value"] for part in kept), DECIMALS) == score
+        assert "country" in [part["name"] for part in kept]
+        assert all(part["value"] > 0 for part in kept if part["name"] != "country")
+
+
+def test_canonical_json_is_written_the_way_postgresql_prints_jsonb():
+    value = {"detail": {"terms": ["a"], "source": "item", "item": 'Say "hi"\n'}, "value": 0.35, "name": "text"}
+    assert engine_module.canonical_json([value, {"value": 1e-06}, {"value": 1.0}]) == (
+        '[{"name": "text", "value": 0.35, "detail": {"item": "Say \\"hi\\"\\n", "terms": ["a"], "source": "item"}}, '
+        '{"value": 0.000001}, {"value": 1.0}]'
+    )
+
+
+def test_exact_block_scores_are_the_pairwise_scores():
+    import numpy as np
+
+    companies, opportunities = _random_corpus(150, 25, seed=17)
+    index = Engine().index(companies, opportunities)
+    o = np.repeat(np.arange(index.n_o), index.n_c)
+    c = np.tile(np.arange(index.n_c), index.n_o)
+    pairwise = index._score_pairs(o, c)
+    total, eligible = index.score_block(np.arange(index.n_o), np.arange(index.n_c))
+    assert np.array_equal(total.ravel(), pairwise["total"])
+    assert np.array_equal(eligible.ravel(), pairwise["eligible"])
+
+
+def test_the_top_of_one_document_agrees_with_the_full_computation():
+    companies, opportunities = _random_corpus(150, 25, seed=19)
+    computation = Engine().compute(companies, opportunities, per_opportunity=5, per_company=3)
+    result = MatchResult(computation.suggestions())
+    index = computation.index
+    for opportunity_doc in opportunities:
+        expected = [(s.company_id, round(s.score * 10**DECIMALS)) for s in result.for_opportunity(opportunity_doc.id)]
+        assert index.top("opportunity", [opportunity_doc.id], 5)[opportunity_doc.id] == expected
+        assert index.score_one("opportunity", opportunity_doc.id, 5)[0] == expected
+    for company_doc in companies[:40]:
+        expected = [(s.opportunity_id, round(s.score * 10**DECIMALS)) for s in result.for_company(company_doc.id)]
+        assert index.top("company", [company_doc.id], 3)[company_doc.id] == expected
+
+
+def test_the_index_follows_changes_without_analysing_everything_again():
+    import numpy as np
+
+    companies, opportunities = _random_corpus(120, 20, seed=23)
+    index = Engine().index(companies, opportunities)
+    before = index.score_block(np.arange(index.n_o), np.arange(index.n_c))
+    # Taking documents out and in again (a batch, in any order) gives the same vectors and scores.
+    gone = [companies[i] for i in (3, 50, 51, 119)]
+    index.remove_companies([doc.id for doc in gone])
+    index.remove_opportunities([opportunities[4].id])
+    assert index.n_c == len(companies) - 4 and not index.has_company(companies[3].id)
+    index.upsert_companies(list(reversed(gone)))
+    index.upsert_opportunities([opportunities[4]])
+    after = index.score_block(np.arange(index.n_o), np.arange(index.n_c))
+    assert np.array_equal(before[0], after[0]) and np.array_equal(before[1], after[1])
+    # A changed company is scored on its new text; one that opts out leaves every ranking.
+    changed = company(companies[10].id, "Serious games about cycling safety.", disciplines=["serious-games"])
+    opted_out = company(companies[11].id, "Gone.", open_to_matching=False)
+    brief = opportunity(999, "Cycling safety", "A serious game about cycling safety.", required=["serious-games"])
+    index.upsert_opportunities([brief])
+    index.upsert_companies([changed, opted_out])
+    assert not index.has_company(opted_out.id)
+    top, scores = index.score_one("opportunity", brief.id, 3)
+    assert top[0][0] == changed.id
+    assert opted_out.id not in scores
+    row = index.company_ids.index(changed.id)
+    total, _eligible = index.score_block(np.arange(index.n_o), [row])
+    assert index.score_one("company", changed.id, index.n_o)[1] == {
+        index.opportunity_ids[o]: int(total[o, 0]) for o in range(index.n_o) if _eligible[o, 0]
+    }
+    # Taking the same document in twice changes nothing.
+    again = index.score_block(np.arange(index.n_o), np.arange(index.n_c))
+    index.upsert_companies([changed])
+    assert np.array_equal(again[0], index.score_block(np.arange(index.n_o), np.arange(index.n_c))[0])

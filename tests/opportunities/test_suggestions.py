@@ -9,8 +9,11 @@ from django.utils import timezone
 
 from companies.models import Discipline
 from labs.models import Theme
+from opportunities import suggestions
+from opportunities.matching import engine as engine_module
 from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
 from opportunities.suggestions import FULL_LOCK_KEY, mark_company_dirty, recompute_entry, recompute_full
+from tests.conftest import requires_postgres
 from tests.factories import CompanyFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +207,180 @@ def test_opportunities_for_you_on_the_dashboard(login, world, django_assert_max_
     with django_assert_max_num_queries(20):
         page = client.get("/company/").content.decode()
     assert "Cycling safety for children" in page
+
+
+# --- Storing: rows outside the tops, unchanged rows, the PostgreSQL paths --------------------------------
+
+
+def assert_rankings_are_whole():
+    """Every ranking on both sides runs 1..n without gaps, best score first (ties: lower id first)."""
+    for owner, rank in (("opportunity_id", "rank_for_opportunity"), ("company_id", "rank_for_company")):
+        other = "company_id" if owner == "opportunity_id" else "opportunity_id"
+        rankings = {}
+        for owner_id, position, score, other_id in Suggestion.objects.exclude(**{rank: None}).values_list(
+            owner, rank, "score", other
+        ):
+            rankings.setdefault(owner_id, []).append((position, -score, other_id))
+        for ranking in rankings.values():
+            ranking.sort()
+            assert [position for position, _score, _other in ranking] == list(range(1, len(ranking) + 1))
+            assert [(score, other) for _p, score, other in ranking] == sorted((s, o) for _p, s, o in ranking)
+
+
+def test_rows_outside_the_tops_go_unless_decided(world, lab_a, developer_a):
+    closed = opportunity(lab_a, "An old brief", "Cycling safety for children, long ago.")
+    Opportunity.objects.filter(pk=closed.pk).update(status=Status.CLOSED_WON)
+    stale = {"score": 0.5, "parts": [], "engine_version": "0", "computed_at": timezone.now()}
+    Suggestion.objects.create(opportunity=closed, company=world["quest"], rank_for_opportunity=1, **stale)
+    decided = Suggestion.objects.create(
+        opportunity=closed,
+        company=world["carers"],
+        rank_for_opportunity=2,
+        rank_for_company=1,
+        decision=Suggestion.Decision.DISMISSED,
+        decided_by=developer_a,
+        decided_at=timezone.now(),
+        **stale,
+    )
+    recompute_full()
+    assert not Suggestion.objects.filter(opportunity=closed, company=world["quest"]).exists()
+    decided.refresh_from_db()
+    assert decided.decision == Suggestion.Decision.DISMISSED and decided.decided_by == developer_a
+    assert (decided.rank_for_opportunity, decided.rank_for_company) == (None, None)
+    assert_rankings_are_whole()
+
+
+def test_a_second_full_recompute_writes_nothing_that_has_not_changed(world):
+    recompute_full()
+    first = list(Suggestion.objects.order_by("pk").values_list("pk", "score", "parts", "computed_at"))
+    recompute_full()
+    assert list(Suggestion.objects.order_by("pk").values_list("pk", "score", "parts", "computed_at")) == first
+
+
+def test_stored_parts_are_compact_and_add_up(world):
+    recompute_full()
+    for suggestion in Suggestion.objects.all():
+        names = [part["name"] for part in suggestion.parts]
+        assert "country" in names
+        assert all(part["value"] > 0 for part in suggestion.parts if part["name"] != "country")
+        assert abs(sum(part["value"] for part in suggestion.parts) - suggestion.score) < 1e-9
+        text = next((part for part in suggestion.parts if part["name"] == "text"), None)
+        if text is not None:
+            assert set(text["detail"]) == {"source", "item", "terms"}
+
+
+def test_an_incremental_recompute_keeps_every_ranking_whole(world, django_capture_on_commit_callbacks):
+    from companies.services import company_update
+
+    recompute_full()
+    carers = world["carers"]
+    with django_capture_on_commit_callbacks(execute=True):
+        company_update(
+            company=carers,
+            data={
+                "description": "Serious games that teach children cycling safety on the way to school.",
+                "disciplines": list(Discipline.objects.filter(slug__in=["serious-games", "service-design"])),
+                "themes": list(Theme.objects.filter(slug="mobility")),
+            },
+        )
+    assert not MatchQueue.objects.exists()
+    assert (
+        Suggestion.objects.filter(opportunity=world["cycling"], company=carers)
+        .exclude(rank_for_opportunity=None)
+        .exists()
+    )
+    assert_rankings_are_whole()
+
+
+def test_trusted_and_reread_rankings_give_the_same_rows(world, monkeypatch, django_capture_on_commit_callbacks):
+    """The process trusts what it wrote last (the generation token in the cache is its own); when another
+    process may have written, it reads the rankings again. Both ways, the same rows."""
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_full()
+    reads = []
+    real = suggestions._last_ranked_from_database
+    monkeypatch.setattr(suggestions, "_last_ranked_from_database", lambda: reads.append(1) or real())
+    carers = world["carers"]
+    carers.description = "Serious games that teach children cycling safety on the way to school."
+    carers.save()
+    MatchQueue.objects.create(kind="company", object_id=carers.pk, dirty_since=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recompute_entry("company", carers.pk)
+    assert reads == []  # trusted: nobody else wrote
+    trusted = rows()
+    cache.set(suggestions.GENERATION_KEY, "another process wrote")
+    MatchQueue.objects.create(kind="company", object_id=carers.pk, dirty_since=timezone.now())
+    assert recompute_entry("company", carers.pk)
+    assert reads == [1]
+    assert rows() == trusted
+
+
+@requires_postgres
+def test_on_postgresql_a_second_full_recompute_finds_every_row_unchanged(world, lab_a):
+    """The parts are staged as text in the form PostgreSQL prints jsonb in: a row that comes out the same
+    compares equal and is not written, whatever its text holds."""
+    from companies.models import PortfolioItem
+
+    tricky = company("Lettres & Co", 'Branding "met" \\ backslashes, tabs\tand émigré café names.')
+    PortfolioItem.objects.create(company=tricky, title='Fiets "veilig"\\ naar school\n', description="Fietsles.")
+    first: dict = {}
+    assert recompute_full(timings=first) > 0
+    assert first["rows inserted"] == Suggestion.objects.count()
+    second: dict = {}
+    recompute_full(timings=second)
+    assert (second["rows updated"], second["rows inserted"], second["rows deleted"]) == (0, 0, 0)
+
+
+@requires_postgres
+def test_on_postgresql_a_new_engine_version_rewrites_every_row(world, monkeypatch):
+    recompute_full()
+    monkeypatch.setattr(engine_module, "ENGINE_VERSION", "test-next")
+    timings: dict = {}
+    recompute_full(timings=timings)
+    assert timings["rows updated"] == Suggestion.objects.count() > 0
+    assert set(Suggestion.objects.values_list("engine_version", flat=True)) == {"test-next"}
+
+
+@requires_postgres
+def test_on_postgresql_a_suggestion_added_by_hand_during_a_first_fill_survives(world, developer_a, monkeypatch):
+    """Filling an empty table streams rows straight into it; a pair added meanwhile sends that chunk
+    through the stage instead, and the person's decision stays."""
+    real = suggestions._rendered
+    added = []
+
+    def rendered(computation, timings):
+        for number, text in enumerate(real(computation, timings)):
+            if number == 0:
+                added.append(
+                    Suggestion.objects.create(
+                        opportunity=world["cycling"],
+                        company=world["quest"],
+                        score=0.1,
+                        parts=[],
+                        engine_version="manual",
+                        computed_at=timezone.now(),
+                        source=Suggestion.Source.MANUAL,
+                        decision=Suggestion.Decision.SHORTLISTED,
+                        decided_by=developer_a,
+                    )
+                )
+            yield text
+
+    monkeypatch.setattr(suggestions, "_rendered", rendered)
+    assert recompute_full() > 0
+    kept = Suggestion.objects.get(pk=added[0].pk)
+    assert kept.decision == Suggestion.Decision.SHORTLISTED and kept.source == Suggestion.Source.MANUAL
+    assert kept.rank_for_opportunity == 1  # and the engine's ranks and scores are in it
+    assert_rankings_are_whole()
+
+
+def test_a_change_that_reaches_too_far_runs_a_full_recompute(world, monkeypatch):
+    recompute_full()
+    Suggestion.objects.all().delete()
+    monkeypatch.setattr(suggestions, "MAX_RESCORED_PAIRS", -1)  # any change needs too much scored again
+    MatchQueue.objects.create(kind="company", object_id=world["quest"].pk, dirty_since=timezone.now())
+    assert recompute_entry("company", world["quest"].pk)
+    assert not MatchQueue.objects.exists()
+    full = rows()
+    recompute_full()
+    assert rows() == full

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from opportunities.suggestions import recompute_entry, recompute_full, stale_queue_entries
@@ -11,11 +13,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, full: bool = False, **options):
         if full:
+            started = time.perf_counter()
             kept = recompute_full()
             if kept < 0:
                 self.stderr.write("A full recompute is already running; try again when it has finished.")
                 return
-            self.stdout.write(f"Full recompute done: {kept} suggestions kept.")
+            self.stdout.write(f"Full recompute done: {kept} suggestions kept ({time.perf_counter() - started:.1f} s).")
             return
         done = sum(
             recompute_entry(kind, object_id)
