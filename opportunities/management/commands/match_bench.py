@@ -7,14 +7,19 @@
 
 Generates companies (about three portfolio items each) and opportunities across the focus countries, in
 English and Dutch drawn from the matching glossary and the taxonomy, with COPY; a database that already
-holds data of that size and seed is reused. Then it times a full recompute (suggestions committed) with
-its breakdown, peak memory, three floors measured in the same run (a plain SELECT of the input, the bare
-TF-IDF product, a COPY of the output rows) and incremental recomputes after real changes made through the
-services. Refuses anything but PostgreSQL, and a database that holds anything but its own data.
+holds data of that size and seed is reused (--regenerate forces it). Then it times two full recomputes
+(suggestions committed): into an empty table, and again over its rows with some of them decided (the
+nightly case), each with its breakdown and peak memory; three floors measured in the same run (the input
+with plain SELECTs, the bare TF-IDF product, a COPY of the output rows); and incremental recomputes after
+real changes made through the services (put back afterwards). Refuses anything but PostgreSQL, and a
+database that holds anything but its own data. See docs/matching.md for figures.
 """
 
+import bisect
 import datetime
+import inspect
 import io
+import itertools
 import json
 import math
 import random
@@ -160,8 +165,6 @@ TEMPLATE_FIELDS = re.compile(r"\{(\w)\}")
 def _glossary_sections() -> dict[str, list[tuple[str, str]]]:
     """The Dutch glossary's (Dutch, English) entries by theme slug ("" for the general sections),
     grouped by the section comments of glossary.py."""
-    import inspect
-
     sections: dict[str, list[tuple[str, str]]] = {}
     section, inside = "", False
     entry = re.compile(r'^\s+"([^"]+)": "([^"]+)",')
@@ -202,11 +205,11 @@ class Generator:
         # A long tail of rare words, as real texts have (client and product names): Zipf-like by rank.
         rng = self.rng
         self.names = sorted({"".join(rng.sample(SYLLABLES, rng.randint(2, 3))).capitalize() for _ in range(40_000)})
-        self.name_weights = [1.0 / (rank + 10) for rank in range(len(self.names))]
-        self._cumulative = list(_accumulate(self.name_weights))
+        self._cumulative = list(itertools.accumulate(1.0 / (rank + 10) for rank in range(len(self.names))))
 
     def _name(self) -> str:
-        return self.names[_bisect(self._cumulative, self.rng.random() * self._cumulative[-1])]
+        position = bisect.bisect_left(self._cumulative, self.rng.random() * self._cumulative[-1])
+        return self.names[min(position, len(self.names) - 1)]
 
     def _phrase(self, topics: list[str], dutch: bool) -> str:
         rng = self.rng
@@ -349,19 +352,6 @@ class Generator:
             "themes": self._labels(self.theme_slugs, topics, 1, 3),
             "number": number,
         }
-
-
-def _accumulate(values):
-    total = 0.0
-    for value in values:
-        total += value
-        yield total
-
-
-def _bisect(cumulative: list[float], target: float) -> int:
-    import bisect
-
-    return min(bisect.bisect_left(cumulative, target), len(cumulative) - 1)
 
 
 def _poisson(rng: random.Random, mean: float, high: int) -> int:
