@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from companies.models import Discipline
+from labs.models import Theme
 from opportunities.models import REPLY_DAYS, Interest, Opportunity, Status
 from tests.factories import CompanyFactory, LabFactory
 
@@ -94,3 +95,32 @@ class DealFactory(factory.django.DjangoModelFactory):
         lambda o: (o.value * o.fee_percentage / 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
     )
     confirmation_round = 1
+
+
+# --- A published opportunity and a company with disciplines and themes, for matching tests ---------
+
+
+def make_opportunity(lab, title, brief, disciplines=("serious-games",), themes=("mobility",)):
+    """A published, open opportunity requiring `disciplines`, on `themes` (slugs)."""
+    created = Opportunity.objects.create(
+        lab=lab,
+        country=lab.country,
+        title=title,
+        summary=title,
+        brief=brief,
+        city=lab.city,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        fee_percentage=Decimal("5"),
+        status=Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    created.required_disciplines.set(Discipline.objects.filter(slug__in=disciplines))
+    created.themes.set(Theme.objects.filter(slug__in=themes))
+    return created
+
+
+def make_company(name, description, disciplines=("serious-games",), themes=("mobility",), **fields):
+    created = CompanyFactory(name=name, description=description, **fields)
+    created.disciplines.set(Discipline.objects.filter(slug__in=disciplines))
+    created.themes.set(Theme.objects.filter(slug__in=themes))
+    return created

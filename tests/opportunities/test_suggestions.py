@@ -1,8 +1,5 @@
 """Storing suggestions: full and incremental recomputes, idempotence, decisions that survive."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -14,34 +11,11 @@ from opportunities.matching import engine as engine_module
 from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
 from opportunities.suggestions import FULL_LOCK_KEY, mark_company_dirty, recompute_entry, recompute_full
 from tests.conftest import requires_postgres
-from tests.factories import CompanyFactory
+
+from .factories import make_company as company
+from .factories import make_opportunity as opportunity
 
 pytestmark = pytest.mark.django_db
-
-
-def opportunity(lab, title, brief, disciplines=("serious-games",), themes=("mobility",)):
-    created = Opportunity.objects.create(
-        lab=lab,
-        country=lab.country,
-        title=title,
-        summary=title,
-        brief=brief,
-        city=lab.city,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        fee_percentage=Decimal("5"),
-        status=Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    created.required_disciplines.set(Discipline.objects.filter(slug__in=disciplines))
-    created.themes.set(Theme.objects.filter(slug__in=themes))
-    return created
-
-
-def company(name, description, disciplines=("serious-games",), themes=("mobility",), **fields):
-    created = CompanyFactory(name=name, description=description, **fields)
-    created.disciplines.set(Discipline.objects.filter(slug__in=disciplines))
-    created.themes.set(Theme.objects.filter(slug__in=themes))
-    return created
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import time
 import uuid
-from decimal import Decimal
 
 import pytest
 import redis
@@ -35,44 +34,21 @@ from creativelabs import celery as celery_module
 from creativelabs.celery import app
 from labs.models import Theme
 from opportunities import suggestions
-from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
+from opportunities.models import MatchQueue, Suggestion
 from opportunities.tasks import recompute_entry_task, recompute_full_task, sweep_match_queue
 from tests.conftest import requires_redis
-from tests.factories import PASSWORD, CompanyFactory
+from tests.factories import PASSWORD
 
 COMPANY, OPPORTUNITY = MatchQueue.Kind.COMPANY, MatchQueue.Kind.OPPORTUNITY
 
 # The worker sees only committed rows; the data migrations' rows (countries, themes) come back
 # for each test.
+from .factories import make_company, make_opportunity  # noqa: E402
+
 worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 # --- The world ------------------------------------------------------------------------------------
-
-
-def make_opportunity(lab, title, brief, disciplines=("serious-games",), themes=("mobility",)):
-    created = Opportunity.objects.create(
-        lab=lab,
-        country=lab.country,
-        title=title,
-        summary=title,
-        brief=brief,
-        city=lab.city,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        fee_percentage=Decimal("5"),
-        status=Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    created.required_disciplines.set(Discipline.objects.filter(slug__in=disciplines))
-    created.themes.set(Theme.objects.filter(slug__in=themes))
-    return created
-
-
-def make_company(name, description, disciplines=("serious-games",), themes=("mobility",), **fields):
-    created = CompanyFactory(name=name, description=description, **fields)
-    created.disciplines.set(Discipline.objects.filter(slug__in=disciplines))
-    created.themes.set(Theme.objects.filter(slug__in=themes))
-    return created
 
 
 @pytest.fixture
