@@ -32,11 +32,6 @@ STRONG, GOOD, POSSIBLE = 0.7, 0.45, 0.2
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _frozen():
     with time_machine.travel(MONDAY, tick=False) as traveller:
         yield traveller

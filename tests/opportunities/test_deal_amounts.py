@@ -17,11 +17,6 @@ from .factories import DealFactory, InterestFactory, IntroductionFactory, Opport
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def introduction(lab_a, developer_a, company, sme_owner):
     opportunity = OpportunityFactory(lab=lab_a, status=Status.PUBLISHED, currency="CNY")

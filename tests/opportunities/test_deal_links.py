@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def deal(lab_a, developer_a, company, sme_owner):
     opportunity = OpportunityFactory(lab=lab_a, created_by=developer_a, status=Status.PUBLISHED)

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def colleague_a(lab_a):
     return BusinessDeveloperFactory(lab=lab_a, user=UserFactory(email="second@lab-a.example", full_name="Zoe")).user

@@ -38,11 +38,6 @@ CONFIRM_SUBJECT = "Please confirm your deal"
 LINK = re.compile(r"/deals/confirm/([^/\s]+)/")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def opportunity(lab_a, developer_a):
     return OpportunityFactory(

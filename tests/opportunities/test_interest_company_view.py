@@ -15,11 +15,6 @@ from .factories import InterestFactory, OpportunityFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def invite(opportunity, company, user, note=""):
     suggestion = Suggestion.objects.create(
         opportunity=opportunity,

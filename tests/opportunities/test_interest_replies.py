@@ -22,11 +22,6 @@ DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def colleague_a(lab_a):
     return BusinessDeveloperFactory(lab=lab_a, user=UserFactory(email="colleague@lab-a.example")).user

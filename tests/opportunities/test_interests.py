@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 FEE_NOTE = "Introduction to the city and local follow-up."
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def colleague_a(lab_a):
     """A second business developer of Lab A, the opportunity's contact."""

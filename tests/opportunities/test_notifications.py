@@ -28,11 +28,6 @@ LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 KIND = {"send_back": "sent_back", "reject": "rejected", "publish": "published"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def colleague_a(lab_a):
     """A second business developer of Lab A, named as a contact."""

@@ -164,11 +164,6 @@ def timed(call):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _broker_and_cache_trusted_again():
     """Each test starts with neither the broker nor the cache marked down by an earlier one."""
     celery_module._broker_down_until = 0.0
