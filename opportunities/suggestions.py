@@ -56,7 +56,8 @@ logger = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 10
 PER_OPPORTUNITY = 20
 PER_COMPANY = 10
-FULL_LOCK_KEY = "matching:full-recompute"
+FULL_LOCK = 7_316_253  # PostgreSQL advisory lock: one full recompute at a time (held by the session)
+FULL_LOCK_KEY = "matching:full-recompute"  # the same elsewhere (SQLite, one process): a cache key
 FULL_LOCK_SECONDS = 30 * 60
 INDEX_MAX_AGE = datetime.timedelta(hours=24)  # a worker's processed corpus is rebuilt after this
 SYNC_MARGIN = datetime.timedelta(minutes=2)  # rows saved this long before a sync are read again at the next
@@ -458,13 +459,38 @@ def _current_index(engine, kind: str, object_id: int):
 def recompute_full(engine=None, *, timings: dict | None = None) -> int:
     """Every open opportunity against every company; returns the number of pairs kept (-1: another full
     recompute is running). `timings` receives seconds per phase (see `match_bench`)."""
-    if not cache.add(FULL_LOCK_KEY, timezone.now().isoformat(), FULL_LOCK_SECONDS):
-        logger.info("A full recompute is already running; this one stops.")
-        return -1
-    try:
+    with _full_recompute_lock() as acquired:
+        if not acquired:
+            logger.info("A full recompute is already running; this one stops.")
+            return -1
         return _recompute_full(engine or _engine(), timings if timings is not None else {})
+
+
+@contextmanager
+def _full_recompute_lock():
+    """Yields whether this process may run a full recompute now. On PostgreSQL a session-level advisory
+    lock: it ends with the connection, so a worker killed mid-run leaves no lock behind. Elsewhere (the
+    embedded default runs tasks in-process) a cache key that expires after `FULL_LOCK_SECONDS`."""
+    if connection.vendor != "postgresql":
+        acquired = cache.add(FULL_LOCK_KEY, timezone.now().isoformat(), FULL_LOCK_SECONDS)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                cache.delete(FULL_LOCK_KEY)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_LOCK])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
     finally:
-        cache.delete(FULL_LOCK_KEY)
+        if acquired:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_LOCK])
+            except Exception:  # noqa: BLE001 - a broken connection: the lock went with it
+                connection.close()
 
 
 def _recompute_full(engine, timings: dict) -> int:
@@ -827,6 +853,16 @@ def _copy_directly(cursor, text: str, direct: tuple[str, str]) -> bool:
 
 
 def _full_recompute_running() -> bool:
+    """Whether another process holds the full-recompute lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = 0 AND objid = %s AND objsubid = 1 AND pid <> pg_backend_pid() "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+                [FULL_LOCK],
+            )
+            return cursor.fetchone()[0]
     try:
         return cache.get(FULL_LOCK_KEY) is not None
     except Exception:  # noqa: BLE001 - a cache outage must not stop the worker
@@ -879,8 +915,10 @@ def recompute_entry(kind: str, object_id: int, engine=None) -> bool:
         except BaseException:
             _CACHE.generation = None  # rankings and what this process knows of them may differ now
             raise
-    if plan is None:  # the change reaches too far: recompute everything instead
-        recompute_full(engine)
+    if plan is None and recompute_full(engine) < 0:  # the change reaches too far: recompute everything
+        # Another full recompute is running, and may have read the data before this change.
+        logger.info("A full recompute is running; %s %s stays queued.", kind, object_id)
+        return True
     # A change made while we computed moved the entry's time on: it stays for the next run.
     MatchQueue.objects.filter(pk=entry.pk, dirty_since__lte=started).delete()
     return True

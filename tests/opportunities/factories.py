@@ -1,13 +1,19 @@
 """Opportunities for tests: a draft of a (German) Lab with a required discipline, unless told otherwise."""
 
+import contextlib
 import datetime
+import time
 from decimal import Decimal
 
 import factory
+import psycopg2
+from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from companies.models import Discipline
 from labs.models import Theme
+from opportunities import suggestions
 from opportunities.models import REPLY_DAYS, Interest, Opportunity, Status
 from tests.factories import CompanyFactory, LabFactory
 
@@ -124,3 +130,50 @@ def make_company(name, description, disciplines=("serious-games",), themes=("mob
     created.disciplines.set(Discipline.objects.filter(slug__in=disciplines))
     created.themes.set(Theme.objects.filter(slug__in=themes))
     return created
+
+
+# --- The full-recompute lock, as another process would hold it ----------------------------------------
+
+
+@contextlib.contextmanager
+def full_recompute_elsewhere():
+    """Another process in the middle of a full recompute, holding its lock; yields a function that kills
+    that process (on PostgreSQL its connection is terminated, as when a worker dies)."""
+    if connection.vendor != "postgresql":
+        cache.add(suggestions.FULL_LOCK_KEY, "running", 60)
+        try:
+            yield lambda: cache.delete(suggestions.FULL_LOCK_KEY)
+        finally:
+            cache.delete(suggestions.FULL_LOCK_KEY)
+        return
+    other = psycopg2.connect(**connection.get_connection_params())
+    other.autocommit = True
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s), pg_backend_pid()", [suggestions.FULL_LOCK])
+        pid = cursor.fetchone()[1]
+
+    def kill():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):  # the lock goes with the backend, a moment after the signal
+            if not held_full_locks():
+                return
+            time.sleep(0.05)
+
+    try:
+        yield kill
+    finally:
+        other.close()
+
+
+def held_full_locks() -> int:
+    """How many processes (this one included) hold the full-recompute lock."""
+    if connection.vendor != "postgresql":
+        return int(cache.get(suggestions.FULL_LOCK_KEY) is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 "
+            "AND objid = %s AND objsubid = 1",
+            [suggestions.FULL_LOCK],
+        )
+        return cursor.fetchone()[0]

@@ -9,9 +9,10 @@ from labs.models import Theme
 from opportunities import suggestions
 from opportunities.matching import engine as engine_module
 from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
-from opportunities.suggestions import FULL_LOCK_KEY, mark_company_dirty, recompute_entry, recompute_full
+from opportunities.suggestions import mark_company_dirty, recompute_entry, recompute_full
 from tests.conftest import requires_postgres
 
+from .factories import full_recompute_elsewhere, held_full_locks
 from .factories import make_company as company
 from .factories import make_opportunity as opportunity
 
@@ -128,12 +129,35 @@ def test_incremental_recompute_for_an_opportunity(world):
 
 
 def test_two_full_recomputes_never_overlap(world):
-    cache.add(FULL_LOCK_KEY, "running", 60)
-    try:
+    MatchQueue.objects.create(kind="company", object_id=world["quest"].pk, dirty_since=timezone.now())
+    with full_recompute_elsewhere():
         assert recompute_full() == -1
+        # A change waits for after the running full recompute, which may have read the data before it.
+        assert recompute_entry("company", world["quest"].pk) is True
+        assert MatchQueue.objects.filter(object_id=world["quest"].pk).exists()
         assert not Suggestion.objects.exists()
-    finally:
-        cache.delete(FULL_LOCK_KEY)
+    assert recompute_full() > 0
+    assert held_full_locks() == 0
+
+
+def test_a_change_that_needs_a_full_recompute_while_one_runs_stays_queued(world, monkeypatch):
+    MatchQueue.objects.create(kind="company", object_id=world["quest"].pk, dirty_since=timezone.now())
+    monkeypatch.setattr(suggestions, "MAX_RESCORED_PAIRS", -1)  # every change reaches too far
+    with full_recompute_elsewhere():
+        # The other run starts between this one's check and its plan.
+        monkeypatch.setattr(suggestions, "_full_recompute_running", lambda: False)
+        assert recompute_entry("company", world["quest"].pk) is True
+    assert MatchQueue.objects.filter(object_id=world["quest"].pk).exists()
+    assert not Suggestion.objects.exists()
+
+
+@requires_postgres
+def test_a_full_recompute_killed_halfway_leaves_no_lock_behind(world):
+    with full_recompute_elsewhere() as kill:
+        assert recompute_full() == -1
+        kill()  # the worker dies: its connection, and the lock with it
+        assert recompute_full() > 0
+    assert held_full_locks() == 0
 
 
 def test_saving_a_company_through_its_service_queues_and_recomputes(world, django_capture_on_commit_callbacks):

@@ -22,7 +22,6 @@ from celery.contrib.testing.worker import start_worker
 from celery.exceptions import Retry
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.conf import settings
-from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.test import override_settings
@@ -43,7 +42,7 @@ COMPANY, OPPORTUNITY = MatchQueue.Kind.COMPANY, MatchQueue.Kind.OPPORTUNITY
 
 # The worker sees only committed rows; the data migrations' rows (countries, themes) come back
 # for each test.
-from .factories import make_company, make_opportunity  # noqa: E402
+from .factories import held_full_locks, make_company, make_opportunity  # noqa: E402
 
 worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -526,7 +525,7 @@ def test_transient_database_errors_are_retried_further_apart_then_given_up(
     # Given up, not lost: the change is still queued for the sweeper, and no lock is left behind.
     assert queued(OPPORTUNITY, world["cycling"].pk)
     assert not Suggestion.objects.exists()
-    assert cache.get(suggestions.FULL_LOCK_KEY) is None
+    assert held_full_locks() == 0
 
 
 @pytest.mark.django_db
