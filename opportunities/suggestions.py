@@ -8,8 +8,9 @@
   already there (and move its time on), so one recompute serves them all.
 - `recompute_full` computes every pair and stores the result; `recompute_entry` recomputes what one changed
   company or opportunity touches. Both store upserts: one row per pair, ranks rewritten, rows that fell out
-  of the top deleted in the same transaction unless a person decided something about them (a decided row is
-  never deleted and its decision fields are never written). Running either twice leaves the same rows.
+  of the top deleted in the same transaction unless a person decided something about them or acted on them
+  (such a row is never deleted and its decision fields are never written). Running either twice leaves the
+  same rows.
 
 Storage (full recompute). On PostgreSQL the rows are rendered chunk by chunk on a thread of their own while
 the chunks before stream in with COPY and merge, all in one transaction: into an empty table straight by
@@ -49,7 +50,7 @@ from django.utils import timezone
 from companies.models import Company, PortfolioItem, Visibility
 
 from .matching.documents import CompanyDoc, OpportunityDoc, PortfolioDoc
-from .models import MatchQueue, Opportunity, Suggestion
+from .models import MatchQueue, Opportunity, Suggestion, SuggestionAction
 
 logger = logging.getLogger(__name__)
 
@@ -527,6 +528,17 @@ def _recompute_full(engine, timings: dict) -> int:
     return len(computation)
 
 
+# Rows a person decided something about, or acted on (a cleared decision keeps its history): a recompute
+# takes them out of the rankings but never deletes them.
+_KEPT = ~Q(decision="") | Q(actions__isnull=False)
+
+
+def _kept(row: str) -> str:
+    """SQL: the suggestion `row` is one to keep (see `_KEPT`)."""
+    actions = connection.ops.quote_name(SuggestionAction._meta.db_table)
+    return f"({row}.decision <> '' OR EXISTS (SELECT 1 FROM {actions} a WHERE a.suggestion_id = {row}.id))"  # noqa: S608 - names from _meta
+
+
 def _delete_seen(seen: list) -> None:
     for start in range(0, len(seen), 500):
         entries = Q()
@@ -563,11 +575,12 @@ def _store_full_orm(computation) -> None:
             row.score, row.rank_for_opportunity, row.rank_for_company, row.parts, row.engine_version = values
     Suggestion.objects.bulk_update(to_update, fields, batch_size=1000)
     Suggestion.objects.bulk_create(to_create, batch_size=1000)
-    Suggestion.objects.filter(pk__in=[row.pk for row in existing.values() if not row.decision]).delete()
-    # Decided rows outside the top stay, out of the rankings.
-    Suggestion.objects.filter(pk__in=[row.pk for row in existing.values() if row.decision]).exclude(
+    outside = Suggestion.objects.filter(pk__in=[row.pk for row in existing.values()])
+    outside.exclude(_KEPT).delete()
+    # Decided rows (and those with a history) outside the top stay, out of the rankings.
+    outside.exclude(rank_for_opportunity=None, rank_for_company=None).update(
         rank_for_opportunity=None, rank_for_company=None
-    ).update(rank_for_opportunity=None, rank_for_company=None)
+    )
 
 
 # --- PostgreSQL: COPY into a staging table, then merge ------------------------------------------------
@@ -791,7 +804,7 @@ def _store_full_postgres(computation, timings: dict) -> None:
             cursor.execute(f"ANALYZE {keys}")
             # One pass over the rows no chunk had: decided ones leave the rankings, the rest goes.
             cursor.execute(
-                f"WITH gone AS (SELECT s.id, s.decision <> '' AS decided FROM {table} s "  # noqa: S608
+                f"WITH gone AS (SELECT s.id, {_kept('s')} AS decided FROM {table} s "  # noqa: S608
                 f"WHERE NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.opportunity_id = s.opportunity_id "
                 "AND k.company_id = s.company_id)), "
                 f"unranked AS (UPDATE {table} SET rank_for_opportunity = NULL, rank_for_company = NULL "
@@ -1098,7 +1111,7 @@ def _store_plan_postgres(rows) -> None:
             f"rank_for_opportunity = CASE WHEN x.set_o THEN x.rank_for_opportunity ELSE {table}.rank_for_opportunity "
             f"END, rank_for_company = CASE WHEN x.set_c THEN x.rank_for_company ELSE {table}.rank_for_company END "
             f"FROM {STAGE} x WHERE {same_pair} RETURNING {table}.id, {table}.rank_for_opportunity IS NULL "
-            f"AND {table}.rank_for_company IS NULL AND {table}.decision = ''",
+            f"AND {table}.rank_for_company IS NULL AND NOT {_kept(table)}",
             [ENGINE_VERSION, timezone.now()],
         )
         # Rows now in no ranking and undecided go (they were all just updated: no other row can be).
@@ -1151,6 +1164,5 @@ def _store_plan_orm(rows) -> None:
     Suggestion.objects.bulk_update(to_update, fields, batch_size=1000)
     Suggestion.objects.bulk_create(to_create, batch_size=1000)
     Suggestion.objects.filter(
-        pk__in=[row.pk for row in to_update if row.rank_for_opportunity is None and row.rank_for_company is None],
-        decision="",
-    ).delete()
+        pk__in=[row.pk for row in to_update if row.rank_for_opportunity is None and row.rank_for_company is None]
+    ).exclude(_KEPT).delete()

@@ -382,3 +382,28 @@ def test_a_change_that_reaches_too_far_runs_a_full_recompute(world, monkeypatch)
     full = rows()
     recompute_full()
     assert rows() == full
+
+
+@pytest.mark.parametrize("recompute", ["full", "incremental"])
+def test_a_cleared_decision_keeps_its_history_when_the_pair_leaves_the_top(world, developer_a, recompute):
+    from opportunities.interests import suggestion_decide
+
+    recompute_full()
+    suggestion = Suggestion.objects.get(opportunity=world["cycling"], company=world["quest"])
+    suggestion_decide(suggestion=suggestion, user=developer_a, action="shortlist", note="Made a school game")
+    suggestion_decide(suggestion=suggestion, user=developer_a, action="clear")
+    world["quest"].open_to_matching = False  # no longer in any ranking
+    world["quest"].save()
+    if recompute == "full":
+        recompute_full()
+    else:
+        MatchQueue.objects.create(kind="company", object_id=world["quest"].pk, dirty_since=timezone.now())
+        recompute_entry("company", world["quest"].pk)
+    suggestion.refresh_from_db()
+    assert (suggestion.decision, suggestion.rank_for_opportunity, suggestion.rank_for_company) == ("", None, None)
+    assert [(a.action, a.note) for a in suggestion.actions.all()] == [
+        ("shortlisted", "Made a school game"),
+        ("cleared", ""),
+    ]
+    # The company's other rows, never acted on, are gone.
+    assert list(Suggestion.objects.filter(company=world["quest"])) == [suggestion]
