@@ -4,6 +4,7 @@ from .models import (
     Deal,
     Interest,
     Introduction,
+    MatchQueue,
     Notification,
     Opportunity,
     OpportunityAttachment,
@@ -149,4 +150,20 @@ class DealAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MatchQueue)
+class MatchQueueAdmin(admin.ModelAdmin):
+    """Changes waiting for their suggestions to be recomputed; one failing again and again shows here."""
+
+    list_display = ["kind", "object_id", "dirty_since", "attempts", "retry_after", "last_error"]
+    list_filter = ["kind"]
+    ordering = ["-attempts", "dirty_since"]
+    readonly_fields = [field.name for field in MatchQueue._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -278,6 +278,10 @@ class MatchQueue(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
     dirty_since = models.DateTimeField()
+    # A recompute that keeps failing is tried again further apart each time (reset by the next change).
+    attempts = models.PositiveIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_queue_entry_per_object")]

@@ -67,6 +67,9 @@ SYNC_MARGIN = datetime.timedelta(minutes=2)  # rows saved this long before a syn
 MAX_RESCORED_PAIRS = 100_000_000
 WRITE_CHUNK = 50_000  # rows rendered at a time while the chunk before streams to the database
 INCREMENTAL_LOCK = 7_316_254  # PostgreSQL advisory lock: one incremental recompute at a time
+RETRY_FIRST = datetime.timedelta(minutes=1)  # a failed recompute's entry waits this long, doubling each time,
+RETRY_LONGEST = datetime.timedelta(hours=6)  # up to this (the nightly full recompute covers it meanwhile)
+RETRY_LOUD = 6  # from this many failures on, each is logged as an error
 
 
 # --- Loader -------------------------------------------------------------------------------------
@@ -232,13 +235,15 @@ def mark_dirty(kind: str, object_id: int) -> None:
     """Record a change in the current transaction; a recompute follows after commit."""
     now = timezone.now()
     # A change while an entry waits moves its time on: a recompute that started earlier leaves it queued.
-    if MatchQueue.objects.filter(kind=kind, object_id=object_id).update(dirty_since=now):
+    # It may also mend what made earlier recomputes fail: they are tried again as if for the first time.
+    fresh = {"dirty_since": now, "attempts": 0, "retry_after": None, "last_error": ""}
+    if MatchQueue.objects.filter(kind=kind, object_id=object_id).update(**fresh):
         return
     try:
         with transaction.atomic():
             MatchQueue.objects.create(kind=kind, object_id=object_id, dirty_since=now)
     except IntegrityError:  # created meanwhile by a concurrent change, whose recompute is on its way
-        MatchQueue.objects.filter(kind=kind, object_id=object_id).update(dirty_since=now)
+        MatchQueue.objects.filter(kind=kind, object_id=object_id).update(**fresh)
         return
     from creativelabs.celery import enqueue_on_commit
 
@@ -256,8 +261,33 @@ def mark_opportunity_dirty(opportunity_id: int) -> None:
 
 
 def stale_queue_entries(older_than_seconds: int = 60):
-    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
-    return MatchQueue.objects.filter(dirty_since__lt=cutoff)
+    """Entries waiting longer than that whose message may be lost, leaving out those whose recompute
+    failed and waits for its next try (`RETRY_FIRST`, doubling up to `RETRY_LONGEST`)."""
+    now = timezone.now()
+    cutoff = now - datetime.timedelta(seconds=older_than_seconds)
+    return MatchQueue.objects.filter(dirty_since__lt=cutoff).exclude(retry_after__gt=now)
+
+
+def _record_failure(entry_pk: int, error: BaseException) -> None:
+    """Note a failed recompute on its entry and when to try it again: a change whose recompute keeps
+    failing is tried further and further apart, not every minute for ever."""
+    try:
+        with transaction.atomic():
+            entry = MatchQueue.objects.select_for_update().filter(pk=entry_pk).first()
+            if entry is None:
+                return
+            attempts = entry.attempts + 1
+            wait = min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_LONGEST)
+            MatchQueue.objects.filter(pk=entry_pk).update(
+                attempts=attempts,
+                retry_after=timezone.now() + wait,
+                last_error=f"{type(error).__name__}: {error}"[:500],
+            )
+    except Exception:  # noqa: BLE001 - the database is what failed: the entry stays as it was
+        logger.warning("Could not record the failed recompute of queue entry %s.", entry_pk, exc_info=True)
+        return
+    log = logger.error if attempts >= RETRY_LOUD else logger.warning
+    log("Recompute of %s %s failed (attempt %d); next try after %s.", entry.kind, entry.object_id, attempts, wait)
 
 
 # --- The processed corpus this process keeps ---------------------------------------------------------
@@ -903,7 +933,15 @@ def recompute_entry(kind: str, object_id: int, engine=None) -> bool:
         # Its results were read before this change: the entry stays queued for after it (the sweeper).
         logger.info("A full recompute is running; %s %s stays queued.", kind, object_id)
         return True
-    engine = engine or _engine()
+    try:
+        return _recompute_entry(entry, engine or _engine(), started)
+    except Exception as error:
+        _record_failure(entry.pk, error)
+        raise
+
+
+def _recompute_entry(entry: MatchQueue, engine, started) -> bool:
+    kind, object_id = entry.kind, entry.object_id
     plan = None
     with _CACHE.lock:
         try:

@@ -705,6 +705,9 @@ EXPECTATIONS: dict[str, Expect] = {
                                      Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
     "admin:opportunities_interest_add":
                                      Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
+    # The match queue is the worker's: shown (a change failing again and again stands out), never edited.
+    "admin:opportunities_matchqueue_add":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
     "admin:opportunities_interest_change":
                                      Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
                                             kwargs=lambda w: {"object_id": w.interest_a.pk}),

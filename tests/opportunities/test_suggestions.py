@@ -1,7 +1,12 @@
 """Storing suggestions: full and incremental recomputes, idempotence, decisions that survive."""
 
+import datetime
+import io
+import re
+
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from companies.models import Discipline
@@ -9,7 +14,7 @@ from labs.models import Theme
 from opportunities import suggestions
 from opportunities.matching import engine as engine_module
 from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
-from opportunities.suggestions import mark_company_dirty, recompute_entry, recompute_full
+from opportunities.suggestions import mark_company_dirty, recompute_entry, recompute_full, stale_queue_entries
 from tests.conftest import requires_postgres
 
 from .factories import full_recompute_elsewhere, held_full_locks
@@ -407,3 +412,63 @@ def test_a_cleared_decision_keeps_its_history_when_the_pair_leaves_the_top(world
     ]
     # The company's other rows, never acted on, are gone.
     assert list(Suggestion.objects.filter(company=world["quest"])) == [suggestion]
+
+
+def test_a_change_whose_recompute_keeps_failing_is_tried_further_and_further_apart(world, monkeypatch, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC), tick=False)
+    quest = world["quest"].pk
+    MatchQueue.objects.create(kind="company", object_id=quest, dirty_since=timezone.now())
+
+    def broken(*args, **kwargs):
+        raise ValueError("an unreadable document")
+
+    monkeypatch.setattr(suggestions, "_plan", broken)
+    waits = []
+    for _attempt in range(11):
+        with pytest.raises(ValueError, match="unreadable"):
+            recompute_entry("company", quest)
+        entry = MatchQueue.objects.get(object_id=quest)
+        assert entry.last_error == "ValueError: an unreadable document"
+        waits.append((entry.retry_after - timezone.now()) / datetime.timedelta(minutes=1))
+        # The sweeper leaves it alone until its next try is due.
+        time_machine.shift(entry.retry_after - timezone.now() - datetime.timedelta(seconds=1))
+        assert not stale_queue_entries().exists()
+        time_machine.shift(datetime.timedelta(seconds=2))
+        assert list(stale_queue_entries()) == [entry]
+    assert entry.attempts == 11
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360]  # minutes, at most six hours apart
+    # The next change may mend it: tried again at once, as if for the first time.
+    monkeypatch.undo()
+    mark_company_dirty(quest)
+    entry.refresh_from_db()
+    assert (entry.attempts, entry.retry_after, entry.last_error) == (0, None, "")
+    assert recompute_entry("company", quest) is True
+    assert not MatchQueue.objects.exists()
+    assert Suggestion.objects.filter(company_id=quest).exists()
+
+
+def test_recompute_matches_command_runs_every_queued_change_and_reports_failures(world, monkeypatch):
+    recompute_full()
+    for key in ("quest", "carers"):
+        MatchQueue.objects.create(
+            kind="company", object_id=world[key].pk, dirty_since=timezone.now(), retry_after=timezone.now()
+        )
+    real_plan = suggestions._plan
+
+    def broken_for_quest(index, side, own_id):
+        if own_id == world["quest"].pk:
+            raise ValueError("an unreadable document")
+        return real_plan(index, side, own_id)
+
+    monkeypatch.setattr(suggestions, "_plan", broken_for_quest)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 queued change"):
+        call_command("recompute_matches", stdout=out, stderr=err)
+    assert "Recomputed 1 queued change(s)." in out.getvalue()
+    assert f"Recomputing company {world['quest'].pk} failed: ValueError: an unreadable document" in err.getvalue()
+    assert list(MatchQueue.objects.values_list("object_id", "attempts")) == [(world["quest"].pk, 1)]
+
+    out = io.StringIO()
+    call_command("recompute_matches", "--full", stdout=out)
+    assert re.fullmatch(r"Full recompute done: \d+ suggestions kept \(\d+\.\d s\)\.\n", out.getvalue())
+    assert not MatchQueue.objects.exists()  # the full recompute covered the queued change

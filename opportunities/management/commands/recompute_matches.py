@@ -1,8 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from opportunities.suggestions import recompute_entry, recompute_full, stale_queue_entries
+from opportunities.models import MatchQueue
+from opportunities.suggestions import recompute_entry, recompute_full
 
 
 class Command(BaseCommand):
@@ -20,8 +21,14 @@ class Command(BaseCommand):
                 return
             self.stdout.write(f"Full recompute done: {kept} suggestions kept ({time.perf_counter() - started:.1f} s).")
             return
-        done = sum(
-            recompute_entry(kind, object_id)
-            for kind, object_id in stale_queue_entries(0).values_list("kind", "object_id")
-        )
+        done = failed = 0
+        # Every queued change, those waiting to be tried again after a failure included.
+        for kind, object_id in MatchQueue.objects.order_by("dirty_since").values_list("kind", "object_id"):
+            try:
+                done += recompute_entry(kind, object_id)
+            except Exception as error:  # noqa: BLE001 - reported, recorded on the entry; go on with the rest
+                failed += 1
+                self.stderr.write(f"Recomputing {kind} {object_id} failed: {type(error).__name__}: {error}")
         self.stdout.write(f"Recomputed {done} queued change(s).")
+        if failed:
+            raise CommandError(f"{failed} queued change(s) failed; they stay queued and are tried again later.")
