@@ -288,6 +288,17 @@ def tokenize(text: str) -> list[str]:
     return TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
 
 
+def warm_up() -> None:
+    """Load what the first analysis would otherwise load on the way (the language model, about half a
+    second; the glossary's indexes): a worker calls this when it starts."""
+    _identifier()
+    _evidence_words()
+    _cross_language_keys()
+    _english_domain_words()
+    for lang in _STEMMER_NAMES:
+        _stem_index(lang)
+
+
 # --- Language detection ----------------------------------------------------------------------------
 
 

@@ -641,3 +641,17 @@ def test_a_task_killed_at_any_write_and_redelivered_leaves_the_rows_of_a_clean_r
             run(changed_world)
             assert rows() == clean, f"killed before write {killed_at}, then redelivered: {sql[:100]}"
             raise _Undo
+
+
+# --- Starting --------------------------------------------------------------------------------------
+
+
+def test_a_worker_process_loads_the_language_model_as_it_starts(monkeypatch):
+    from celery.signals import worker_process_init
+
+    from opportunities.matching import text
+
+    monkeypatch.setattr(text, "_IDENTIFIER", None)
+    worker_process_init.send(sender=None)
+    assert text._IDENTIFIER is not None
+    assert text.detect_language("Wij ontwerpen spellen over verkeersveiligheid voor kinderen.") == "nl"
