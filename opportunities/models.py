@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -195,6 +196,23 @@ class Notification(models.Model):
         return self.message
 
 
+class JSONTextField(models.TextField):
+    """JSON kept as plain text: read and written whole, never queried inside. On PostgreSQL `jsonb` would
+    parse every value on the way in, which is a tenth of a full recompute's write."""
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else json.loads(value)
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+
 class Suggestion(models.Model):
     """One (company, opportunity) pair the matching engine ranks high, with its explanation.
 
@@ -220,14 +238,24 @@ class Suggestion(models.Model):
 
     # No single-column indexes: the pair's unique constraint starts with the opportunity and the
     # (company, rank) index with the company; each extra index costs every row of a full recompute.
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="suggestions", db_index=False)
+    # No foreign-key constraints in the database either: they would check (and lock) the company and
+    # the opportunity of each of a full recompute's million rows, a fifth of its time. Deleting a company
+    # or an opportunity deletes its suggestions all the same (Django cascades), and a recompute drops
+    # the rows of one deleted while it ran (`opportunities.suggestions._drop_orphans`).
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="suggestions", db_index=False, db_constraint=False
+    )
     company = models.ForeignKey(
-        "companies.Company", on_delete=models.CASCADE, related_name="suggestions", db_index=False
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        db_index=False,
+        db_constraint=False,
     )
     score = models.FloatField()
     rank_for_opportunity = models.PositiveIntegerField(null=True, blank=True)
     rank_for_company = models.PositiveIntegerField(null=True, blank=True)
-    parts = models.JSONField(default=list)
+    parts = JSONTextField(default=list)  # matching.engine.stored_parts, as canonical JSON text
     engine_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
     decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.NONE, blank=True)

@@ -15,10 +15,10 @@
 Storage (full recompute). On PostgreSQL the rows are rendered chunk by chunk on a thread of their own while
 the chunks before stream in with COPY and merge, all in one transaction: into an empty table straight by
 COPY; otherwise through a staging table, updating only the rows that changed (the parts are compared as
-the text PostgreSQL prints jsonb in, so unchanged rows are never parsed or written) and inserting the new
-ones; then decided rows outside the tops leave the rankings and the undecided rest is deleted. Elsewhere
-(SQLite in the tests) the same result through the ORM. Each row's `parts` is
-`matching.engine.stored_parts`: what the portal shows, adding up to the score.
+text: unchanged rows are never written) and inserting the new ones; then decided rows outside the tops
+leave the rankings and the undecided rest is deleted, and rows of a company or opportunity deleted
+meanwhile go. Elsewhere (SQLite in the tests) the same result through the ORM. Each row's `parts` is
+`matching.engine.stored_parts` as canonical JSON text: what the portal shows, adding up to the score.
 
 Incremental recomputes use the processed corpus (`matching.engine.MatchIndex`) that the process keeps: the
 one its last full recompute built, or one built on first use (and again after `INDEX_MAX_AGE`). The
@@ -529,6 +529,7 @@ def _recompute_full(engine, timings: dict) -> int:
     with _consistent_reads():
         synced_at = timezone.now()
         companies, opportunities = company_documents(), opportunity_documents()
+        read = ({int(doc.id) for doc in companies}, {int(doc.id) for doc in opportunities})
         seen = list(MatchQueue.objects.values_list("pk", "dirty_since"))
         fingerprint, _changed = _fingerprint()
     timings["read"] = time.perf_counter() - clock
@@ -547,6 +548,7 @@ def _recompute_full(engine, timings: dict) -> int:
                 _store_full_postgres(computation, timings)
             else:
                 _store_full_orm(computation)
+            _drop_orphans(*read)
             transaction.on_commit(lambda: _trust(token))
         last = {
             side: {int(owner): (total, int(other)) for owner, (total, other) in computation.ranked_at(side, k).items()}
@@ -556,6 +558,17 @@ def _recompute_full(engine, timings: dict) -> int:
     timings["write"] = time.perf_counter() - clock
     timings["explanations"] = index.timings.get("explanations", 0.0)
     return len(computation)
+
+
+def _drop_orphans(company_ids: set[int], opportunity_ids: set[int]) -> None:
+    """Delete the rows of companies and opportunities that were read but are gone now: deleted while the
+    recompute ran, after their own suggestions (the table has no foreign-key constraints to stop it). One
+    deleted in the moment between this and the commit leaves rows no page shows (they join the company
+    and the opportunity), gone at the next full recompute."""
+    gone_companies = company_ids - set(Company.objects.values_list("pk", flat=True))
+    gone_opportunities = opportunity_ids - set(Opportunity.objects.values_list("pk", flat=True))
+    if gone_companies or gone_opportunities:
+        Suggestion.objects.filter(Q(company_id__in=gone_companies) | Q(opportunity_id__in=gone_opportunities)).delete()
 
 
 # Rows a person decided something about, or acted on (a cleared decision keeps its history): a recompute
@@ -677,7 +690,7 @@ def _copy(cursor, sql: str, chunks) -> None:
                     copy.write(chunk)
 
 
-def _stage(cursor, chunks, *, flags: bool, parts_type: str = "jsonb", rendered: bool = False) -> None:
+def _stage(cursor, chunks, *, flags: bool, rendered: bool = False) -> None:
     """Stream rows (or COPY text already rendered) into a temporary staging table (dropped at commit, or by
     the caller)."""
     columns = "opportunity_id, company_id, score, rank_for_opportunity, rank_for_company, parts"
@@ -685,7 +698,7 @@ def _stage(cursor, chunks, *, flags: bool, parts_type: str = "jsonb", rendered: 
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGE} (opportunity_id bigint NOT NULL, company_id bigint NOT NULL, "
         "score double precision, rank_for_opportunity integer, rank_for_company integer, "
-        f"parts {parts_type}, set_o boolean NOT NULL DEFAULT true, set_c boolean NOT NULL DEFAULT true) "
+        "parts text, set_o boolean NOT NULL DEFAULT true, set_c boolean NOT NULL DEFAULT true) "
         "ON COMMIT DROP"
     )
     if flags:
@@ -694,9 +707,9 @@ def _stage(cursor, chunks, *, flags: bool, parts_type: str = "jsonb", rendered: 
     _copy(cursor, f"COPY {STAGE} ({columns}) FROM STDIN", lines)
 
 
-def _insert_columns(parts: str = "x.parts") -> tuple[str, str, list]:
+def _insert_columns() -> tuple[str, str, list]:
     """Column list, select list and parameters for inserting staged rows: the engine's columns from the
-    stage (the parts as the expression `parts`), every other column its model default."""
+    stage, every other column its model default."""
     from .matching.engine import ENGINE_VERSION
 
     quote = connection.ops.quote_name
@@ -706,9 +719,7 @@ def _insert_columns(parts: str = "x.parts") -> tuple[str, str, list]:
         if field.primary_key:
             continue
         names.append(quote(field.column))
-        if field.name == "parts":
-            values.append(parts)
-        elif field.name in staged:
+        if field.name in staged:
             values.append(f"x.{quote(field.column)}")
         elif field.name == "engine_version":
             values.append("%s")
@@ -782,17 +793,9 @@ def _store_full_postgres(computation, timings: dict) -> None:
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        # Foreign keys checked per statement, while the next chunk renders, not all at the commit.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608 - names from _meta
         empty = not cursor.fetchone()[0]
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE engine_version = %s)", [ENGINE_VERSION])  # noqa: S608
-        # Refreshing current results, most rows come out the same: stage the parts as text, in the form
-        # PostgreSQL prints jsonb in, and parse only those that differ. Otherwise parse while staging.
-        refresh = cursor.fetchone()[0]
-        parts = "x.parts::jsonb" if refresh else "x.parts"
-        parts_differ = f"{table}.parts::text <> x.parts" if refresh else f"{table}.parts <> x.parts"
-        columns, values, params = _insert_columns(parts)
+        columns, values, params = _insert_columns()
         direct = _direct_copy(now) if empty else None
         keys = f"{STAGE}_keys"
         cursor.execute(f"DROP TABLE IF EXISTS {keys}")
@@ -806,14 +809,14 @@ def _store_full_postgres(computation, timings: dict) -> None:
             if direct is not None and _copy_directly(cursor, text, direct):
                 counts["inserted"] += text.count("\n")
                 continue
-            _stage(cursor, [text], flags=False, parts_type="text" if refresh else "jsonb", rendered=True)
+            _stage(cursor, [text], flags=False, rendered=True)
             cursor.execute(f"INSERT INTO {keys} SELECT opportunity_id, company_id FROM {STAGE}")  # noqa: S608
             cursor.execute(
                 f"UPDATE {table} SET score = x.score, rank_for_opportunity = x.rank_for_opportunity, "  # noqa: S608
-                f"rank_for_company = x.rank_for_company, parts = {parts}, engine_version = %s, computed_at = %s "
-                f"FROM {STAGE} x WHERE {same_pair} AND (({table}.score, {table}.rank_for_opportunity, "
-                f"{table}.rank_for_company, {table}.engine_version) IS DISTINCT FROM (x.score, "
-                f"x.rank_for_opportunity, x.rank_for_company, %s) OR {parts_differ})",
+                f"rank_for_company = x.rank_for_company, parts = x.parts, engine_version = %s, computed_at = %s "
+                f"FROM {STAGE} x WHERE {same_pair} AND ({table}.score, {table}.rank_for_opportunity, "
+                f"{table}.rank_for_company, {table}.engine_version, {table}.parts) IS DISTINCT FROM (x.score, "
+                f"x.rank_for_opportunity, x.rank_for_company, %s, x.parts)",
                 [ENGINE_VERSION, now, ENGINE_VERSION],
             )
             counts["updated"] += cursor.rowcount
@@ -882,7 +885,7 @@ def _direct_copy(now) -> tuple[str, str]:
 
 def _copy_directly(cursor, text: str, direct: tuple[str, str]) -> bool:
     """COPY rendered rows into the suggestions table; False if that failed on a pair already there (added
-    by hand meanwhile) or gone, with nothing of the chunk written (it goes through the stage instead)."""
+    by hand meanwhile), with nothing of the chunk written (it goes through the stage instead)."""
     sql, tail = direct
     try:
         with transaction.atomic():

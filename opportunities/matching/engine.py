@@ -68,11 +68,12 @@ exact tops are found).
 
 4. Storage and changes. `Engine.compute` returns a `Computation`: the kept pairs as arrays, rendered in chunks
    as objects (`suggestions`) or in the compact stored form (`stored`: `canonical_json(stored_parts(...))`,
-   the text PostgreSQL prints jsonb in, so a stored row can be compared without parsing it), so a million
-   suggestions are never built at once. Its `index` (`MatchIndex`, the processed corpus: vectors, labels,
-   lookups) can stay in memory and follow changes (`upsert_*`, `remove_*` analyse only the changed texts,
-   with the idf of the build), and score one or a few documents exactly against all the others
-   (`score_one`, `top`, `score_block`: the same numbers as the full computation's exact scores).
+   the text PostgreSQL prints jsonb in, which rows stored as jsonb became in migration 0007; a stored row
+   is compared as text, never parsed), so a million suggestions are never built at once. Its `index`
+   (`MatchIndex`, the processed corpus: vectors, labels, lookups) can stay in memory and follow changes
+   (`upsert_*`, `remove_*` analyse only the changed texts, with the idf of the build), and score one or a
+   few documents exactly against all the others (`score_one`, `top`, `score_block`: the same numbers as the
+   full computation's exact scores).
 
 Figures (full and incremental recomputes at 100 000 × 10 000, with the database) are in docs/matching.md.
 The cyclic garbage collector is paused during a computation (`_paused_gc`): it would otherwise walk the
@@ -396,7 +397,8 @@ def _json_string(value: str) -> str:
 
 def canonical_json(value) -> str:
     """JSON text in the form PostgreSQL prints a jsonb value in (keys by length, then bytes; ", " and ": "
-    between items; numbers as written), so stored text can be compared with `parts::text`. Floats must be
+    between items; numbers as written): the stored parts, compared as text (rows stored as jsonb were
+    converted to this form by migration 0007, so they compare equal to a new rendering). Floats must be
     multiples of 10⁻⁶ (part values are)."""
     if isinstance(value, dict):
         items = sorted(value.items(), key=lambda item: (len(item[0].encode()), item[0].encode()))

@@ -320,8 +320,8 @@ def test_trusted_and_reread_rankings_give_the_same_rows(world, monkeypatch, djan
 
 @requires_postgres
 def test_on_postgresql_a_second_full_recompute_finds_every_row_unchanged(world, lab_a):
-    """The parts are staged as text in the form PostgreSQL prints jsonb in: a row that comes out the same
-    compares equal and is not written, whatever its text holds."""
+    """The parts are stored and staged as canonical JSON text: a row that comes out the same compares equal
+    and is not written, whatever its text holds."""
     from companies.models import PortfolioItem
 
     tricky = company("Lettres & Co", 'Branding "met" \\ backslashes, tabs\tand émigré café names.')
@@ -472,3 +472,20 @@ def test_recompute_matches_command_runs_every_queued_change_and_reports_failures
     call_command("recompute_matches", "--full", stdout=out)
     assert re.fullmatch(r"Full recompute done: \d+ suggestions kept \(\d+\.\d s\)\.\n", out.getvalue())
     assert not MatchQueue.objects.exists()  # the full recompute covered the queued change
+
+
+@pytest.mark.parametrize("deleted", ["quest", "cycling"])
+def test_rows_of_a_company_or_opportunity_deleted_during_a_full_recompute_are_not_stored(world, monkeypatch, deleted):
+    real_index = engine_module.Engine.index
+    pk = world[deleted].pk
+
+    def index_then_delete(self, companies, opportunities):
+        built = real_index(self, companies, opportunities)
+        world[deleted].delete()  # after the read, before the write: nothing in the database stops the rows
+        return built
+
+    monkeypatch.setattr(engine_module.Engine, "index", index_then_delete)
+    assert recompute_full() > 0
+    field = "company_id" if deleted == "quest" else "opportunity_id"
+    assert not Suggestion.objects.filter(**{field: pk}).exists()
+    assert Suggestion.objects.exists()

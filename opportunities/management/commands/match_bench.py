@@ -696,7 +696,7 @@ def floor_copy() -> tuple[float, int]:
         buffer.seek(0)
         cursor.execute(
             "CREATE TEMPORARY TABLE match_copy_floor (opportunity_id bigint, company_id bigint, score double "
-            "precision, rank_for_opportunity integer, rank_for_company integer, parts jsonb, engine_version "
+            "precision, rank_for_opportunity integer, rank_for_company integer, parts text, engine_version "
             "varchar(20), computed_at timestamptz) ON COMMIT DROP"
         )
         started = time.perf_counter()
