@@ -236,8 +236,8 @@ class Suggestion(models.Model):
         GOOD = "good", _("Good")
         POSSIBLE = "possible", _("Possible")
 
-    # No single-column indexes: the pair's unique constraint starts with the opportunity and the
-    # (company, rank) index with the company; each extra index costs every row of a full recompute.
+    # No other indexes than the pair's unique constraint (opportunity first) and (company, rank): each
+    # index costs every row of a full recompute.
     # No foreign-key constraints in the database either: they would check (and lock) the company and
     # the opportunity of each of a full recompute's million rows, a fifth of its time. Deleting a company
     # or an opportunity deletes its suggestions all the same (Django cascades), and a recompute drops
@@ -272,10 +272,9 @@ class Suggestion(models.Model):
             models.UniqueConstraint(fields=["opportunity", "company"], name="one_suggestion_per_pair"),
             models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="suggestion_score_0_1"),
         ]
-        indexes = [
-            models.Index(fields=["opportunity", "rank_for_opportunity"]),
-            models.Index(fields=["company", "rank_for_company"]),
-        ]
+        # An opportunity's rows are found through the unique pair (opportunity first) and sorted by rank in
+        # memory (a few dozen rows); a company's need an index of their own.
+        indexes = [models.Index(fields=["company", "rank_for_company"])]
 
     def __str__(self) -> str:
         return f"{self.company_id} → {self.opportunity_id}: {self.score:.2f}"

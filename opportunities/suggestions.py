@@ -65,7 +65,7 @@ SYNC_MARGIN = datetime.timedelta(minutes=2)  # rows saved this long before a syn
 # An incremental change whose rankings to score again add up to more pairs than this runs a full recompute
 # instead (about 5 s of scoring on two cores).
 MAX_RESCORED_PAIRS = 100_000_000
-WRITE_CHUNK = 50_000  # rows rendered at a time while the chunk before streams to the database
+WRITE_CHUNK = 20_000  # rows rendered at a time while the chunk before streams to the database
 INCREMENTAL_LOCK = 7_316_254  # PostgreSQL advisory lock: one incremental recompute at a time
 RETRY_FIRST = datetime.timedelta(minutes=1)  # a failed recompute's entry waits this long, doubling each time,
 RETRY_LONGEST = datetime.timedelta(hours=6)  # up to this (the nightly full recompute covers it meanwhile)
