@@ -65,7 +65,10 @@ SYNC_MARGIN = datetime.timedelta(minutes=2)  # rows saved this long before a syn
 # An incremental change whose rankings to score again add up to more pairs than this runs a full recompute
 # instead (about 5 s of scoring on two cores).
 MAX_RESCORED_PAIRS = 100_000_000
-WRITE_CHUNK = 20_000  # rows rendered at a time while the chunk before streams to the database
+# Rows rendered at a time while the chunk before streams to the database: a tenth of them, within these
+# bounds (small chunks overlap better; each chunk of the merge costs a few statements more).
+WRITE_CHUNK = 50_000
+WRITE_CHUNK_SMALLEST = 10_000
 INCREMENTAL_LOCK = 7_316_254  # PostgreSQL advisory lock: one incremental recompute at a time
 RETRY_FIRST = datetime.timedelta(minutes=1)  # a failed recompute's entry waits this long, doubling each time,
 RETRY_LONGEST = datetime.timedelta(hours=6)  # up to this (the nightly full recompute covers it meanwhile)
@@ -746,10 +749,11 @@ def _rendered(computation, timings: dict):
     def render() -> None:
         try:
             # A small first chunk: the database starts on it while the bigger ones render.
-            start, size = 0, WRITE_CHUNK // 10
+            chunk = min(WRITE_CHUNK, max(WRITE_CHUNK_SMALLEST, len(computation) // 10))
+            start, size = 0, chunk // 10
             while start < len(computation):
                 text = "".join(_stage_lines([computation.stored(start, start + size)]))
-                start, size = start + size, WRITE_CHUNK
+                start, size = start + size, chunk
                 while not stop.is_set():
                     try:
                         chunks.put(text, timeout=0.5)
