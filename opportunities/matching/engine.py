@@ -421,6 +421,7 @@ class Computation:
         self.index = index
         self._o, self._c, self._scored = o, c, scored
         self._rank_o, self._rank_c = rank_o, rank_c
+        self._rendered: dict[str, dict] = {"titles": {}, "numbers": {}}  # JSON texts kept from chunk to chunk
 
     def __len__(self) -> int:
         return len(self._o)
@@ -466,7 +467,7 @@ class Computation:
             return []
         clock = time.perf_counter()
         with _paused_gc():
-            rows = self.index._stored(*self._slice(start, stop))
+            rows = self.index._stored(*self._slice(start, stop), rendered=self._rendered)
         timings = self.index.timings
         timings["explanations"] = timings.get("explanations", 0.0) + time.perf_counter() - clock
         return rows
@@ -575,8 +576,9 @@ def _top_terms(a, a_rows, b, b_rows, k: int) -> list[list[int]]:
         n_rows = product.shape[0]
         lengths = np.diff(product.indptr)
         rows = np.repeat(np.arange(n_rows), lengths)
-        # Rows stay grouped; within a row, largest contribution first, then lowest column (stable sort).
-        order = np.argsort(rows * 4.0 - product.data, kind="stable")
+        # Rows stay grouped; within a row, largest contribution first, then lowest column. (Exact: the order
+        # of a pair's terms must not depend on the other pairs rendered with it.)
+        order = np.lexsort((product.indices, -product.data, rows))
         rank = np.arange(len(order)) - product.indptr[rows[order]]
         columns = product.indices[order[rank < k]].tolist()
         offsets = np.concatenate(([0], np.cumsum(np.minimum(lengths, k)))).tolist()
@@ -1485,16 +1487,19 @@ class MatchIndex:
             )
         ]
 
-    def _stored(self, o, c, scored, rank_o, rank_c) -> list[tuple]:
+    def _stored(self, o, c, scored, rank_o, rank_c, rendered: dict | None = None) -> list[tuple]:
         """Rows in the stored form: the same parts as `_explain`, as `canonical_json(stored_parts(...))`,
-        written straight from the arrays (a million suggestions are never built as objects)."""
+        written straight from the arrays (a million suggestions are never built as objects). `rendered`
+        keeps item titles, numbers and structured parts as JSON text from one chunk of a computation to the
+        next."""
         best_item = scored["best_item"].tolist()
         with_item = (scored["item_similarity"] > 0).tolist()
         from_item, terms = self._text_evidence(o, c, scored)
         surface_json = self._surface_json
         corpus = self.corpus
-        titles: dict[int, str] = {}
-        numbers: dict[int, str] = {}
+        rendered = rendered if rendered is not None else {"titles": {}, "numbers": {}}
+        titles: dict[int, str] = rendered["titles"]
+        numbers: dict[int, str] = rendered["numbers"]
         o_list, c_list = o.tolist(), c.tolist()
         fragments: list[list] = []
         structured_keys: list[list] = []
@@ -1538,7 +1543,7 @@ class MatchIndex:
             # A structured part is the same for all pairs with the same key (`_structured_keys`): one
             # fragment per key, and one joined text per combination of keys.
             keys = self._structured_keys(name, o, scored["codes"][name])
-            cache: dict = {}
+            cache: dict = rendered.setdefault(name, {})
             for key, value, oi, ci in zip(keys, values, o_list, c_list, strict=True):
                 if key not in cache:
                     if value > 0 or name == "country":
@@ -1549,7 +1554,7 @@ class MatchIndex:
                         cache[key] = None
             structured_keys.append(keys)
             structured_fragments.append(cache)
-        joined: dict = {}
+        joined: dict = rendered.setdefault("joined", {})
         structured = []
         for combination in zip(*structured_keys, strict=True):
             text = joined.get(combination)

@@ -643,6 +643,9 @@ def test_stored_rows_are_the_suggestions_in_compact_form():
     suggestions = computation.suggestions()
     stored = [row for start in range(0, len(computation), 50) for row in computation.stored(start, start + 50)]
     assert len(stored) == len(suggestions) > 0
+    # Texts kept from chunk to chunk: other chunk sizes, in one go or again, give the same rows.
+    assert computation.stored(0, None) == stored
+    assert [row for start in range(0, len(computation), 7) for row in computation.stored(start, start + 7)] == stored
     for suggestion, row in zip(suggestions, stored, strict=True):
         *columns, parts = row
         score = columns[2]
