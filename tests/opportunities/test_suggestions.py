@@ -335,13 +335,25 @@ def test_on_postgresql_a_second_full_recompute_finds_every_row_unchanged(world, 
 
 
 @requires_postgres
-def test_on_postgresql_a_new_engine_version_rewrites_every_row(world, monkeypatch):
+@pytest.mark.parametrize("someone_acted", [False, True], ids=["nobody acted", "one shortlisted"])
+def test_on_postgresql_a_new_engine_version_rewrites_every_row(world, developer_a, monkeypatch, someone_acted):
+    from opportunities.interests import suggestion_decide
+
     recompute_full()
+    shortlisted = Suggestion.objects.get(opportunity=world["cycling"], company=world["quest"])
+    if someone_acted:
+        suggestion_decide(suggestion=shortlisted, user=developer_a, action="shortlist", note="Call them")
+    before = rows()
     monkeypatch.setattr(engine_module, "ENGINE_VERSION", "test-next")
     timings: dict = {}
     recompute_full(timings=timings)
-    assert timings["rows updated"] == Suggestion.objects.count() > 0
+    assert (timings["rows updated"], timings["rows inserted"]) == (len(before), 0)
     assert set(Suggestion.objects.values_list("engine_version", flat=True)) == {"test-next"}
+    assert rows() == before
+    if someone_acted:
+        kept = Suggestion.objects.get(pk=shortlisted.pk)
+        assert (kept.decision, kept.decision_note) == ("shortlisted", "Call them")
+        assert kept.actions.count() == 1
 
 
 @requires_postgres
@@ -489,3 +501,26 @@ def test_rows_of_a_company_or_opportunity_deleted_during_a_full_recompute_are_no
     field = "company_id" if deleted == "quest" else "opportunity_id"
     assert not Suggestion.objects.filter(**{field: pk}).exists()
     assert Suggestion.objects.exists()
+
+
+@requires_postgres
+def test_on_postgresql_a_new_engine_version_keeps_a_decided_pair_that_left_the_top(world, developer_a, monkeypatch):
+    from opportunities.interests import suggestion_decide
+
+    recompute_full()
+    shortlisted = Suggestion.objects.get(opportunity=world["cycling"], company=world["quest"])
+    suggestion_decide(suggestion=shortlisted, user=developer_a, action="shortlist")
+    world["quest"].open_to_matching = False
+    world["quest"].save()
+    monkeypatch.setattr(engine_module, "ENGINE_VERSION", "test-next")
+    recompute_full()
+    shortlisted.refresh_from_db()
+    assert (shortlisted.decision, shortlisted.rank_for_opportunity, shortlisted.rank_for_company) == (
+        "shortlisted",
+        None,
+        None,
+    )
+    others = Suggestion.objects.exclude(pk=shortlisted.pk)
+    assert others.exists() and not others.filter(company=world["quest"]).exists()
+    assert set(others.values_list("engine_version", flat=True)) == {"test-next"}
+    assert_rankings_are_whole()
