@@ -99,7 +99,7 @@ from . import glossary
 from .documents import CompanyDoc, OpportunityDoc
 from .text import Corpus
 
-ENGINE_VERSION = "1"  # bump when scoring changes: stored suggestions record it
+ENGINE_VERSION = "2"  # bump when scoring changes: stored suggestions record it
 
 # The weights of the parts: the one place to tune the engine. They sum to 1.0.
 WEIGHTS = {

@@ -92,7 +92,6 @@ _KEEP_EN = frozenset(
         "groups",
         "work",
         "working",
-        "works",
         "value",
         "care",
     ]
@@ -267,12 +266,32 @@ def stem(word: str, lang: str) -> str:
     return _stemmer(lang if lang in _STEMMER_NAMES else DEFAULT_LANGUAGE).stemWord(word)
 
 
+# Words that every profile and brief on this portal could use and that say nothing about fit: the
+# companies' own nationality and the languages everyone lists, and the trade's generic nouns and verbs.
+# Shown as "shared terms" they would explain nothing, so they are dropped like stop words.
+_GENERIC = {
+    "en": {
+        "dutch", "netherlands", "english", "german", "project", "projects", "client", "clients", "team",
+        "teams", "works", "approached", "based",
+    },
+    "nl": {
+        "nederland", "nederlands", "nederlandse", "engels", "engelse", "duits", "duitse", "project",
+        "projecten", "opdrachtgever", "opdrachtgevers", "team", "teams", "laat", "laten", "komt", "vaste",
+        "jaarlijks", "jaarlijkse", "voormalige",
+    },
+    "de": {
+        "niederlande", "niederländisch", "niederländische", "niederländischen", "niederländisches",
+        "englisch", "deutsch", "deutsche", "projekt", "projekte", "auftraggeber", "team", "teams",
+    },
+}  # fmt: skip
+
+
 @cache
 def stop_words(lang: str) -> frozenset[str]:
     words = set(get_stop_words(lang)) if lang in LANGUAGES else set()
     if lang == "en":
         words -= _KEEP_EN
-    return frozenset(words)
+    return frozenset(words | _GENERIC.get(lang, set()))
 
 
 # Plain ASCII text (most of it) is split by a translation table, several times faster than the regex.

@@ -407,6 +407,15 @@ def test_stop_words_are_dropped_per_language_and_domain_words_kept():
     assert text.analyse("older people", "en")[0] == text.analyse("elderly", "en")[0]
 
 
+def test_words_every_profile_could_use_explain_nothing_and_are_dropped():
+    assert text.analyse("A Dutch team works on the client's project", "en") == []
+    assert text.analyse("Het Nederlandse team laat de opdrachtgever jaarlijks een project zien", "nl") == ["zien"]
+    assert text.analyse("Ein niederländisches Team für deutsche Kunden", "de") == text.analyse("Kunden", "de")
+    # Meaningful neighbours stay: work (a bike-to-work campaign), customers (a customer journey).
+    assert text.analyse("bike to work", "en") == text.analyse("cycling", "en") + [text.stem("work", "en")]
+    assert text.analyse("klanten", "nl") == text.analyse("customer", "en") != []
+
+
 # --- Hard negatives -------------------------------------------------------------------------------------
 
 
