@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import NotificationPreference, User
+from .models import User
 
 
 def _terms_label():
@@ -34,23 +34,3 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
-
-
-class NotificationPreferenceForm(forms.ModelForm):
-    """The e-mails a person gets; only the choices that concern their roles are shown."""
-
-    class Meta:
-        model = NotificationPreference
-        fields = ["match_alerts", "status_emails", "lab_digest", "opportunity_emails", "other_emails"]
-        widgets = {"match_alerts": forms.RadioSelect}
-
-    def __init__(self, *args, categories: list[str], **kwargs):
-        from .preferences import CATEGORY_FIELDS
-
-        super().__init__(*args, **kwargs)
-        shown = {CATEGORY_FIELDS[category] for category in categories}
-        for name, field in list(self.fields.items()):
-            if name not in shown:
-                del self.fields[name]
-            elif isinstance(field, forms.BooleanField):
-                field.widget.attrs["class"] = "form-check-input"

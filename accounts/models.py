@@ -69,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class NotificationPreferenceManager(models.Manager):
+    def of(self, user) -> "NotificationPreference":
+        """The person's preferences; the defaults (unsaved) when they never changed them."""
+        preference = self.filter(user=user).first()
+        return preference if preference is not None else self.model(user=user)
+
+
 class NotificationPreference(models.Model):
     """Which e-mails a person wants; in-app notifications are written whatever is chosen here.
 
@@ -106,6 +113,8 @@ class NotificationPreference(models.Model):
     )
     other_emails = models.BooleanField(_("other notifications"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = NotificationPreferenceManager()
 
     class Meta:
         verbose_name = _("notification preference")

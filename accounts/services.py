@@ -60,9 +60,7 @@ def user_export_data(user: User) -> dict:
 
 def _preferences_export(user: User) -> dict:
     """The e-mails the person chose (the defaults when they never chose)."""
-    from .preferences import preference_of
-
-    preference = preference_of(user)
+    preference = NotificationPreference.objects.of(user)
     return {
         field.name: _iso(getattr(preference, field.name))
         for field in NotificationPreference._meta.concrete_fields

@@ -11,6 +11,4 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/export/", views.privacy_export, name="privacy_export"),
     path("delete/", views.account_delete, name="delete"),
-    path("notifications/", views.notification_settings, name="notification_settings"),
-    path("unsubscribe/<str:category>/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

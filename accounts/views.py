@@ -7,22 +7,11 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from creativelabs.tokens import LinkError
-
 from . import services
-from .forms import NotificationPreferenceForm, ProfileForm
-from .preferences import (
-    Category,
-    category_emails_on,
-    email_unsubscribe,
-    preference_of,
-    unsubscribe_user,
-    visible_categories,
-)
+from .forms import ProfileForm
 
 
 @login_required
@@ -115,35 +104,3 @@ def account_delete(request):
         messages.success(request, _("Your account has been deleted."))
         return redirect("home")
     return render(request, "accounts/account_delete.html")
-
-
-@login_required
-def notification_settings(request):
-    """Any logged-in user: which e-mails they get (notifications in the portal are always shown)."""
-    form = NotificationPreferenceForm(
-        request.POST or None, instance=preference_of(request.user), categories=visible_categories(request.user)
-    )
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Your e-mail settings have been saved."))
-            return redirect("accounts:notification_settings")
-        return render(request, "accounts/notification_settings.html", {"form": form}, status=400)
-    return render(request, "accounts/notification_settings.html", {"form": form})
-
-
-# No CSRF token: mail clients send RFC 8058 one-click POSTs without one; the signed link is the protection.
-@csrf_exempt
-@require_http_methods(["GET", "HEAD", "POST"])
-def unsubscribe(request, category: str, token: str):
-    """Anyone with the link, logged in or not: GET shows what stops, POST (the button, or one-click) stops it."""
-    try:
-        subscriber = unsubscribe_user(category, token)
-    except LinkError as error:
-        return render(request, "accounts/unsubscribe_invalid.html", {"error": str(error)}, status=400)
-    context = {"subscriber": subscriber, "category_label": Category(category).label}
-    if request.method == "POST":
-        email_unsubscribe(user=subscriber, category=category)
-        return render(request, "accounts/unsubscribe_done.html", context)
-    context["already_off"] = not category_emails_on(preference_of(subscriber), category)
-    return render(request, "accounts/unsubscribe.html", context)

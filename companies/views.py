@@ -13,7 +13,8 @@ from accounts.views import forget_pending_link, remember_pending_link
 from creativelabs.files import uploaded_file_response
 from creativelabs.lists import render_filtered_list
 from creativelabs.tokens import LinkError
-from opportunities.selectors import suggested_opportunities
+from opportunities.interests.selectors import suggested_opportunities
+from opportunities.selectors import explanation_labels
 
 from . import services
 from .filters import CompanyFilter
@@ -137,6 +138,7 @@ def dashboard(request, membership):
             "completeness_done": sum(1 for check in completeness if check["done"]),
             "members": company.memberships.select_related("user"),
             "suggestions": suggested_opportunities(company)[:10],
+            "labels": explanation_labels(),
         },
     )
 

@@ -9,7 +9,6 @@ import os
 import time
 
 from celery import Celery
-from celery.signals import worker_process_init
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 logger = logging.getLogger(__name__)
@@ -19,14 +18,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creativelabs.settings")
 app = Celery("creativelabs")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@worker_process_init.connect
-def _warm_up_matching(**kwargs) -> None:
-    """A worker loads the matching engine's language model as it starts, not in its first recompute."""
-    from opportunities.matching.text import warm_up
-
-    warm_up()
 
 
 # After a publish fails for want of a broker, this process sends nothing for this long: a

@@ -1,5 +1,7 @@
 """E-mail from templates: `templates/emails/<name>_subject.txt`, `_body.txt` and `_body.html`."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -7,24 +9,29 @@ from django.utils import translation
 from django.utils.html import escape
 
 
+@dataclass(frozen=True)
+class Unsubscribe:
+    """A one-click unsubscribe for one person and one kind of e-mail: the signed link and what it stops."""
+
+    url: str
+    label: str
+
+
 def send_templated_mail(
-    name: str, *, to: list[str], context: dict, language: str | None = None, unsubscribe: tuple | None = None
+    name: str, *, to: list[str], context: dict, language: str | None = None, unsubscribe: Unsubscribe | None = None
 ) -> None:
     """Render the three parts of e-mail `name` in `language` and send them as one message.
 
-    `unsubscribe=(user, category)` (a category of accounts.preferences.Category) gives the message a
-    one-click unsubscribe for that kind of e-mail: the link in both parts (as `unsubscribe_url` for
-    the template; added at the end when the template does not show it) and the List-Unsubscribe
-    and List-Unsubscribe-Post headers of RFC 8058. Send such a message to that one person only.
+    `unsubscribe` gives the message a one-click unsubscribe for that kind of e-mail: the link in both
+    parts (as `unsubscribe_url` for the template; added at the end when the template does not show it)
+    and the List-Unsubscribe and List-Unsubscribe-Post headers of RFC 8058. Send such a message to
+    that one person only.
     """
     context = {"site_url": settings.SITE_URL, **context}
     headers = {}
     if unsubscribe is not None:
-        from accounts.preferences import Category, unsubscribe_url
-
-        user, category = unsubscribe
-        url = unsubscribe_url(user, category)
-        context.update(unsubscribe_url=url, unsubscribe_label=Category(category).label)
+        url = unsubscribe.url
+        context.update(unsubscribe_url=url, unsubscribe_label=unsubscribe.label)
         headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{name}_subject.txt", context).strip()

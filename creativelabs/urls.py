@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("labs.urls")),
     path("", include("companies.urls")),
     path("", include("opportunities.urls")),
+    path("", include("opportunities.notifications.urls")),
 ]
 
 handler400 = "creativelabs.errors.bad_request"

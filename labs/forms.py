@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Lab, Post, RoleInvitation
+from .models import Lab, Post, RoleInvitation, Theme
 
 
 class RoleInvitationForm(forms.ModelForm):
@@ -34,3 +34,10 @@ class RoleInvitationForm(forms.ModelForm):
                 self.add_error("post", _("Choose the post this staff member works at."))
             data["lab"] = None
         return data
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name_en", "name_nl", "description_en", "description_nl", "countries"]
+        widgets = {"countries": forms.CheckboxSelectMultiple}

@@ -11,7 +11,7 @@ from accounts.roles import forget_roles
 from creativelabs.celery import enqueue_on_commit
 from creativelabs.tokens import LinkError, make_link_token, read_link_token
 
-from .models import BusinessDeveloper, EmbassyStaff, Lab, Post, RoleInvitation
+from .models import BusinessDeveloper, EmbassyStaff, Lab, Post, RoleInvitation, Theme
 
 _INVITATION_SALT = "labs.role-invitation"
 
@@ -77,3 +77,18 @@ def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> Busines
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     forget_roles(user)
     return granted
+
+
+# --- Themes -----------------------------------------------------------------------------------------
+
+
+def theme_save(*, form) -> Theme:
+    """Create or edit a theme from a valid `ThemeForm` (embassy staff and admins curate them)."""
+    return form.save()
+
+
+def theme_set_archived(*, theme: Theme, archived: bool) -> Theme:
+    """Archive a theme (it leaves the pickers and public lists) or bring it back."""
+    theme.is_archived = archived
+    theme.save(update_fields=["is_archived", "updated_at"])
+    return theme

@@ -8,7 +8,7 @@ from accounts.roles import role_required
 from accounts.views import forget_pending_link, remember_pending_link
 from companies.selectors import visible_companies
 
-from .forms import RoleInvitationForm
+from .forms import RoleInvitationForm, ThemeForm
 from .models import BusinessDeveloper, Country, Lab, RoleInvitation, Theme
 from .services import (
     InvitationError,
@@ -16,6 +16,8 @@ from .services import (
     role_invitation_create,
     role_invitation_from_token,
     role_invitation_send,
+    theme_save,
+    theme_set_archived,
 )
 
 
@@ -104,3 +106,34 @@ def invitation_accept(request, token: str):
         messages.success(request, _("Welcome aboard: your role is active. Set up two-factor authentication next."))
         return redirect("home")
     return render(request, "labs/invitation_accept.html", {"invitation": invitation, "token": token})
+
+
+# --- Theme curation ---------------------------------------------------------------------------------
+
+
+@role_required("embassy_staff", "admin")
+def theme_manage(request):
+    """Embassy staff and admins: curate the themes."""
+    themes = Theme.objects.prefetch_related("countries").order_by("is_archived", "name_en")
+    return render(request, "labs/theme_manage.html", {"themes": themes})
+
+
+@role_required("embassy_staff", "admin")
+def theme_edit(request, slug: str | None = None):
+    """Embassy staff and admins: create or edit a theme."""
+    theme = get_object_or_404(Theme, slug=slug) if slug else None
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        theme = theme_save(form=form)
+        messages.success(request, _("The theme “%(name)s” has been saved.") % {"name": theme.name})
+        return redirect("labs:theme_manage")
+    return render(request, "labs/theme_form.html", {"form": form, "theme": theme})
+
+
+@require_POST
+@role_required("embassy_staff", "admin")
+def theme_archive(request, slug: str):
+    """Embassy staff and admins: archive a theme, or bring it back."""
+    theme = get_object_or_404(Theme, slug=slug)
+    theme_set_archived(theme=theme, archived=request.POST.get("archive") != "0")
+    return redirect("labs:theme_manage")

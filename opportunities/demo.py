@@ -21,7 +21,7 @@ from labs.demo import DEVELOPERS, EMBASSY_STAFF
 from labs.models import BusinessDeveloper, Lab, Theme
 
 from .models import Notification, Opportunity, OpportunityEvent, Status
-from .services import opportunity_create, opportunity_expire, opportunity_transition
+from .workflow.services import opportunity_create, opportunity_expire, opportunity_transition
 
 Budget = Opportunity.Budget
 EUR, USD, CNY = Opportunity.Currency.EUR, Opportunity.Currency.USD, Opportunity.Currency.CNY

@@ -17,8 +17,9 @@ from accounts.demo import demo_user
 from accounts.models import User
 from companies.models import Company, Membership
 
-from .deals import deal_confirm, introduce, introduction_record_outcome
-from .interests import fee_note_digest, interest_reply, interest_submit, suggestion_add_manually, suggestion_decide
+from .deals.services import deal_confirm, introduce, introduction_record_outcome
+from .interests.selectors import fee_note_digest
+from .interests.services import interest_reply, interest_submit, suggestion_add_manually, suggestion_decide
 from .models import Deal, Interest, Introduction, Notification, Opportunity, Suggestion, SuggestionAction
 
 ANNA = "anna.berlin@demo.creativelabs.example"

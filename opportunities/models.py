@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import LANGUAGES
@@ -22,9 +23,25 @@ class Status(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+def known_choice(field: str, choices, name: str) -> models.CheckConstraint:
+    """A choice field holds one of its choices in the database too, not only in forms."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": [value for value, _label in choices]}), name=name
+    )
+
+
 class OpportunityQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def open_for_interest(self):
+        """Published, and the deadline for expressions of interest not passed (today still counts)."""
+        return self.filter(open_for_interest_q())
+
+
+def open_for_interest_q(path: str = "") -> models.Q:
+    """`OpportunityQuerySet.open_for_interest` as a filter on the opportunity reached through `path`."""
+    return models.Q(**{f"{path}status": Status.PUBLISHED, f"{path}deadline__gte": timezone.localdate()})
 
 
 class Opportunity(models.Model):
@@ -105,10 +122,7 @@ class Opportunity(models.Model):
                 condition=models.Q(fee_percentage__gte=0, fee_percentage__lte=MAX_FEE_PERCENTAGE),
                 name="opportunity_fee_in_range",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=[choice for choice, _label in Status.choices]),
-                name="opportunity_status_known",
-            ),
+            known_choice("status", Status.choices, "opportunity_status_known"),
         ]
         indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["status", "-published_at"])]
 
@@ -117,6 +131,11 @@ class Opportunity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("opportunities:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open_for_interest(self) -> bool:
+        """The same rule as `Opportunity.objects.open_for_interest()`, for one opportunity in hand."""
+        return self.status == Status.PUBLISHED and self.deadline >= timezone.localdate()
 
     @property
     def language_names(self) -> list[str]:
@@ -213,6 +232,19 @@ class JSONTextField(models.TextField):
         return self.get_prep_value(self.value_from_object(obj))
 
 
+class SuggestionDecision(models.TextChoices):
+    NONE = "", _("No decision yet")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    DISMISSED = "dismissed", _("Dismissed")
+    INVITED = "invited", _("Invited to express interest")
+    INTRODUCED = "introduced", _("Introduced")
+
+
+class SuggestionSource(models.TextChoices):
+    ENGINE = "engine", _("Suggested by the matching engine")
+    MANUAL = "manual", _("Added by hand")
+
+
 class Suggestion(models.Model):
     """One (company, opportunity) pair the matching engine ranks high, with its explanation.
 
@@ -220,16 +252,9 @@ class Suggestion(models.Model):
     survives every recompute (a decided pair is kept even when it falls out of the top).
     """
 
-    class Decision(models.TextChoices):
-        NONE = "", _("No decision yet")
-        SHORTLISTED = "shortlisted", _("Shortlisted")
-        DISMISSED = "dismissed", _("Dismissed")
-        INVITED = "invited", _("Invited to express interest")
-        INTRODUCED = "introduced", _("Introduced")
+    Decision = SuggestionDecision
 
-    class Source(models.TextChoices):
-        ENGINE = "engine", _("Suggested by the matching engine")
-        MANUAL = "manual", _("Added by hand")
+    Source = SuggestionSource
 
     class Band(models.TextChoices):
         STRONG = "strong", _("Strong")
@@ -271,6 +296,8 @@ class Suggestion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "company"], name="one_suggestion_per_pair"),
             models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="suggestion_score_0_1"),
+            known_choice("decision", SuggestionDecision.choices, "suggestion_decision_known"),
+            known_choice("source", SuggestionSource.choices, "suggestion_source_known"),
         ]
         # An opportunity's rows are found through the unique pair (opportunity first) and sorted by rank in
         # memory (a few dozen rows); a company's need an index of their own.
@@ -340,20 +367,26 @@ MAX_MOTIVATION = 2000
 REPLY_DAYS = 7
 
 
+class InterestState(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InterestReply(models.TextChoices):
+    NONE = "", _("No answer yet")
+    INTRODUCED = "introduced", _("Introduced to the client")
+    MORE_INFO = "more_info", _("Shortlisted, more information needed")
+    NOT_SELECTED = "not_selected", _("Not selected")
+    CLOSED = "closed", _("Opportunity closed")
+
+
 class Interest(models.Model):
     """A company's expression of interest in an opportunity, with the fee terms it accepted then."""
 
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", _("Waiting for an answer")
-        ANSWERED = "answered", _("Answered")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+    State = InterestState
 
-    class Reply(models.TextChoices):
-        NONE = "", _("No answer yet")
-        INTRODUCED = "introduced", _("Introduced to the client")
-        MORE_INFO = "more_info", _("Shortlisted, more information needed")
-        NOT_SELECTED = "not_selected", _("Not selected")
-        CLOSED = "closed", _("Opportunity closed")
+    Reply = InterestReply
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="interests")
@@ -394,6 +427,8 @@ class Interest(models.Model):
                 condition=models.Q(accepted_fee_percentage__gte=0, accepted_fee_percentage__lte=MAX_FEE_PERCENTAGE),
                 name="interest_fee_within_bounds",
             ),
+            known_choice("state", InterestState.choices, "interest_state_known"),
+            known_choice("reply", InterestReply.choices, "interest_reply_known"),
         ]
         indexes = [models.Index(fields=["state", "reply_due"])]
 
@@ -401,14 +436,17 @@ class Interest(models.Model):
         return f"{self.company_id} → {self.opportunity_id} ({self.state})"
 
 
+class IntroductionOutcome(models.TextChoices):
+    OPEN = "open", _("In progress")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+    STALLED = "stalled", _("Stalled")
+
+
 class Introduction(models.Model):
     """A warm introduction of an interested company to the local client; contacts are shared from here on."""
 
-    class Outcome(models.TextChoices):
-        OPEN = "open", _("In progress")
-        WON = "won", _("Won")
-        LOST = "lost", _("Lost")
-        STALLED = "stalled", _("Stalled")
+    Outcome = IntroductionOutcome
 
     interest = models.OneToOneField(Interest, on_delete=models.CASCADE, related_name="introduction")
     introduced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -426,6 +464,7 @@ class Introduction(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [known_choice("outcome", IntroductionOutcome.choices, "introduction_outcome_known")]
 
     def __str__(self) -> str:
         return f"introduction {self.interest_id} ({self.outcome})"
@@ -434,13 +473,16 @@ class Introduction(models.Model):
 MAX_DEAL_VALUE = Decimal("1000000000")  # 10⁹: anything above is a typo, not a deal
 
 
+class DealState(models.TextChoices):
+    AWAITING = "awaiting", _("Awaiting the company's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISPUTED = "disputed", _("Disputed")
+
+
 class Deal(models.Model):
     """A won introduction: its value, and the fee computed from the percentage the company accepted."""
 
-    class State(models.TextChoices):
-        AWAITING = "awaiting", _("Awaiting the company's confirmation")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DISPUTED = "disputed", _("Disputed")
+    State = DealState
 
     introduction = models.OneToOneField(Introduction, on_delete=models.CASCADE, related_name="deal")
     value = models.DecimalField(_("deal value"), max_digits=14, decimal_places=2)
@@ -474,6 +516,8 @@ class Deal(models.Model):
                 name="deal_fee_within_bounds",
             ),
             models.CheckConstraint(condition=models.Q(fee_amount__gte=0), name="deal_fee_amount_not_negative"),
+            known_choice("state", DealState.choices, "deal_state_known"),
+            known_choice("currency", Opportunity.Currency.choices, "deal_currency_known"),
         ]
 
     def __str__(self) -> str:

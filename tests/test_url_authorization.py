@@ -44,7 +44,7 @@ from companies.models import CompanyInvitation, PortfolioFile, PortfolioItem, Vi
 from companies.services import team_invitation_token
 from labs.models import RoleInvitation, Theme
 from labs.services import role_invitation_token
-from opportunities.deals import deal_confirmation_token
+from opportunities.deals.links import deal_confirmation_token
 
 from .factories import PASSWORD, CompanyFactory
 
@@ -401,7 +401,7 @@ def other_interest_b(published_b, other_company):
 @pytest.fixture
 def unsubscribe_token(sme_colleague):
     """A link to stop status e-mails, for a person who is none of the roles above (area C)."""
-    from accounts.preferences import unsubscribe_token
+    from opportunities.notifications.preferences import unsubscribe_token
 
     return unsubscribe_token(sme_colleague, "status")
 
@@ -590,21 +590,21 @@ EXPECTATIONS: dict[str, Expect] = {
                                             kwargs=lambda w: {"pk": w.published_a.pk}),
     "opportunities:lab_workspace":   Expect(LOGIN,   403,     200,       403,     403),
     "opportunities:review_queue":    Expect(LOGIN,   403,     403,       200,     200),
-    "opportunities:theme_manage":    Expect(LOGIN,   403,     403,       200,     200),
-    "opportunities:theme_create":    Expect(LOGIN,   403,     403,       200,     200),
-    "opportunities:theme_edit":      Expect(LOGIN,   403,     403,       200,     200,
+    "labs:theme_manage":    Expect(LOGIN,   403,     403,       200,     200),
+    "labs:theme_create":    Expect(LOGIN,   403,     403,       200,     200),
+    "labs:theme_edit":      Expect(LOGIN,   403,     403,       200,     200,
                                             kwargs=lambda w: {"slug": w.theme.slug}),
-    "opportunities:theme_archive":   Expect(LOGIN,   403,     403,       Redirect("/staff/themes/"),
+    "labs:theme_archive":   Expect(LOGIN,   403,     403,       Redirect("/staff/themes/"),
                                             Redirect("/staff/themes/"),
                                             method="POST", kwargs=lambda w: {"slug": w.theme.slug}),
-    "opportunities:theme_archive[GET]":
+    "labs:theme_archive[GET]":
                                      Expect(405,     405,     405,       405,     405,
                                             kwargs=lambda w: {"slug": w.theme.slug}),
-    "opportunities:notifications":   Expect(LOGIN,   200,     200,       200,     200),
-    "opportunities:notifications_read":
+    "notifications:list":   Expect(LOGIN,   200,     200,       200,     200),
+    "notifications:read":
                                      Expect(LOGIN,   Redirect("/notifications/"), Redirect("/notifications/"),
                                             Redirect("/notifications/"), Redirect("/notifications/"), method="POST"),
-    "opportunities:notifications_read[GET]":
+    "notifications:read[GET]":
                                      Expect(405,     405,     405,       405,     405),
 
     # Introductions and deals (area B)      visitor  sme      developer  embassy  admin
@@ -726,16 +726,16 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:delete[reauthenticated]":
                                      Expect(LOGIN,   200,     200,       200,     200, reauthenticated=True),
     # Alerts, digests and unsubscribe (issue 6, area C). The link works without logging in, for its own person.
-    "accounts:notification_settings":
+    "notifications:settings":
                                      Expect(LOGIN,   200,     200,       200,     200),
-    "accounts:unsubscribe":          Expect(400,     400,     400,       400,     400,
+    "notifications:unsubscribe":          Expect(400,     400,     400,       400,     400,
                                             kwargs={"category": "status", "token": BOGUS_TOKEN}),
-    "accounts:unsubscribe[valid]":   Expect(200,     200,     200,       200,     200,
+    "notifications:unsubscribe[valid]":   Expect(200,     200,     200,       200,     200,
                                             kwargs=lambda w: {"category": "status", "token": w.unsubscribe_token}),
     # The one-click POST of RFC 8058 (no CSRF token) turns that one kind of e-mail off.
-    "accounts:unsubscribe[POST]":    Expect(200,     200,     200,       200,     200, method="POST",
+    "notifications:unsubscribe[POST]":    Expect(200,     200,     200,       200,     200, method="POST",
                                             kwargs=lambda w: {"category": "status", "token": w.unsubscribe_token}),
-    "accounts:unsubscribe[other kind]":
+    "notifications:unsubscribe[other kind]":
                                      Expect(400,     400,     400,       400,     400,
                                             kwargs=lambda w: {"category": "matches", "token": w.unsubscribe_token}),
 

@@ -8,11 +8,11 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import NotificationPreference, SentDigest, User
-from accounts.preferences import Category, category_of, unsubscribe_token, unsubscribe_url
 from accounts.services import PREFERENCE_FIELDS_NOT_EXPORTED
 from creativelabs.mail import send_templated_mail
 from opportunities.models import Notification, Status
-from opportunities.tasks import send_notification_email
+from opportunities.notifications.emails import send_notification_email, unsubscribe_link
+from opportunities.notifications.preferences import Category, category_of, unsubscribe_token, unsubscribe_url
 from tests.opportunities.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def preference(user) -> NotificationPreference:
 
 
 def unsubscribe_path(user, category: str) -> str:
-    return f"/accounts/unsubscribe/{category}/{unsubscribe_token(user, category)}/"
+    return f"/notifications/unsubscribe/{category}/{unsubscribe_token(user, category)}/"
 
 
 def parts(message) -> tuple[str, str]:
@@ -159,7 +159,7 @@ def test_a_template_without_the_footer_gets_it_added(sme_owner):
         "team_invitation",
         to=[sme_owner.email],
         context=_team_invitation_context(sme_owner),
-        unsubscribe=(sme_owner, "other"),
+        unsubscribe=unsubscribe_link(sme_owner, "other"),
     )
     text, html = parts(mail.outbox[0])
     link = unsubscribe_url(sme_owner, "other")
@@ -235,7 +235,7 @@ def test_another_persons_link_changes_only_that_person(login, sme_owner, sme_col
 )
 def test_a_tampered_link_is_refused_with_a_clear_page(client, sme_owner, method, tamper):
     token = tamper(unsubscribe_token(sme_owner, "status"))
-    response = getattr(client, method)(f"/accounts/unsubscribe/status/{token}/")
+    response = getattr(client, method)(f"/notifications/unsubscribe/status/{token}/")
     assert response.status_code == 400
     assert "This link is not valid" in response.content.decode()
     assert not NotificationPreference.objects.exists()
@@ -243,8 +243,8 @@ def test_a_tampered_link_is_refused_with_a_clear_page(client, sme_owner, method,
 
 def test_a_link_for_one_kind_does_not_turn_off_another(client, sme_owner):
     token = unsubscribe_token(sme_owner, "status")
-    assert client.post(f"/accounts/unsubscribe/matches/{token}/").status_code == 400
-    assert client.post(f"/accounts/unsubscribe/everything/{token}/").status_code == 400
+    assert client.post(f"/notifications/unsubscribe/matches/{token}/").status_code == 400
+    assert client.post(f"/notifications/unsubscribe/everything/{token}/").status_code == 400
     assert not NotificationPreference.objects.exists()
 
 
@@ -262,7 +262,7 @@ def test_other_methods_are_not_allowed(client, sme_owner):
 
 def test_the_link_in_a_real_email_works(client, sme_owner, opportunity):
     send_notification_email(notification(sme_owner, "published", opportunity).pk)
-    link = re.search(r"http://\S+/accounts/unsubscribe/\S+/", mail.outbox[0].body).group(0)
+    link = re.search(r"http://\S+/notifications/unsubscribe/\S+/", mail.outbox[0].body).group(0)
     client.post(link.removeprefix("http://127.0.0.1:8000"))
     assert preference(sme_owner).opportunity_emails is False
 

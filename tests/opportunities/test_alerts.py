@@ -13,9 +13,9 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import NotificationPreference, SentDigest
-from opportunities.alerts import digests_due
 from opportunities.models import Interest, Notification, Status, Suggestion
-from opportunities.tasks import send_digests, send_match_alerts
+from opportunities.notifications.digests import digests_due
+from opportunities.notifications.tasks import send_digests, send_match_alerts
 from tests.conftest import requires_postgres
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
@@ -388,7 +388,7 @@ def test_a_digest_that_fails_to_send_is_retried_and_sent_once(lab_activity, deve
 
 @pytest.mark.usefixtures("eager_retries")
 def test_a_digest_that_could_not_be_sent_is_not_recorded_and_goes_out_on_a_later_run(lab_activity, developer_a):
-    from opportunities.tasks import send_digest
+    from opportunities.notifications.tasks import send_digest
 
     failure = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
     with mock.patch(LOCMEM_SEND, side_effect=failure) as send:
@@ -403,7 +403,7 @@ def test_a_digest_that_could_not_be_sent_is_not_recorded_and_goes_out_on_a_later
 
 def test_two_runs_at_once_send_one_digest(lab_activity, developer_a):
     """A second worker that finds the record already written sends nothing."""
-    from opportunities.alerts import digest_send
+    from opportunities.notifications.digests import digest_send
 
     assert digest_send(user_id=developer_a.pk, kind="lab_daily", period="2030-03-11") is True
     assert digest_send(user_id=developer_a.pk, kind="lab_daily", period="2030-03-11") is False
@@ -419,7 +419,7 @@ def test_two_workers_sending_the_same_digest_at_once_send_it_once(lab_activity, 
     from django.core.mail.backends.locmem import EmailBackend
     from django.db import connection
 
-    from opportunities.alerts import digest_send
+    from opportunities.notifications.digests import digest_send
 
     real_send = EmailBackend.send_messages
     start = threading.Barrier(2)

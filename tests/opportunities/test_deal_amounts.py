@@ -9,7 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opportunities.deals import DealError, clean_amount, fee_for, introduction_record_outcome
+from opportunities.deals.fees import fee_for
+from opportunities.deals.services import DealError, clean_amount, introduction_record_outcome
 from opportunities.models import MAX_DEAL_VALUE, Deal, Status
 
 from .factories import DealFactory, InterestFactory, IntroductionFactory, OpportunityFactory

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from companies.services import team_invitation_token
-from opportunities.deals import deal_confirmation_token
+from opportunities.deals.links import deal_confirmation_token
 from opportunities.models import Deal, Notification, Status
 from tests.factories import CompanyFactory, MembershipFactory
 

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import NotificationPreference
-from opportunities.deals import DealError, fee_for, introduce
+from opportunities.deals.fees import fee_for
+from opportunities.deals.services import DealError, introduce
+from opportunities.deals.tasks import send_deal_confirmation_email, send_introduction_emails
 from opportunities.models import Deal, Interest, Introduction, Notification, Status, Suggestion, SuggestionAction
-from opportunities.tasks import send_deal_confirmation_email, send_introduction_emails
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
 from .factories import DealFactory, InterestFactory, IntroductionFactory, OpportunityFactory
@@ -370,9 +371,9 @@ def test_a_failed_introduction_email_is_sent_on_retry(interest, developer_a, mon
             raise OSError("mail server down")
         mail.outbox.append(type("Sent", (), {"subject": name, "to": kwargs["to"]}))
 
-    monkeypatch.setattr("opportunities.deals.send_templated_mail", failing_once)
+    monkeypatch.setattr("opportunities.deals.emails.send_templated_mail", failing_once)
     with pytest.raises(OSError):
-        from opportunities.deals import introduction_send_emails
+        from opportunities.deals.emails import introduction_send_emails
 
         introduction_send_emails(introduction_id=introduction.pk)
     assert introduction_send_emails(introduction_id=introduction.pk) == 1  # only the one that failed
@@ -418,7 +419,7 @@ def test_a_failed_confirmation_email_is_retried_without_duplicates(interest, dev
         if len(calls) == 2:
             raise OSError("mail server down")
 
-    monkeypatch.setattr("opportunities.deals.send_templated_mail", failing_second)
+    monkeypatch.setattr("opportunities.deals.emails.send_templated_mail", failing_second)
     with pytest.raises(OSError):
         send_deal_confirmation_email(deal.pk, 1)
     assert send_deal_confirmation_email(deal.pk, 1) is True

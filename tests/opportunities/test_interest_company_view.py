@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from opportunities import interests
+from opportunities.interests import services as interests
 from opportunities.models import Deal, Interest, Introduction, Status, Suggestion
 from tests.factories import CompanyFactory
 

@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 
+from opportunities.interests.tasks import remind_unanswered_interests
 from opportunities.models import Interest, Introduction, Notification, Status
-from opportunities.tasks import remind_unanswered_interests
 from tests.factories import BusinessDeveloperFactory, CompanyFactory, UserFactory
 
 from .factories import InterestFactory, OpportunityFactory

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from companies.models import Discipline, PortfolioItem, Visibility
 from labs.models import Theme
-from opportunities import interests
+from opportunities.interests import selectors as interest_selectors
+from opportunities.interests import services as interests
 from opportunities.models import Interest, Notification, Status, Suggestion, SuggestionAction
 from opportunities.suggestions import recompute_full
 from tests.factories import BusinessDeveloperFactory, CompanyFactory, MembershipFactory, UserFactory
@@ -295,7 +296,7 @@ def form(opportunity, user, **overrides):
         "contact_phone": "+31 20 123 4567",
         "accept_fee": "on",
         "fee_percentage": str(opportunity.fee_percentage),
-        "fee_digest": interests.fee_note_digest(opportunity.fee_note),
+        "fee_digest": interest_selectors.fee_note_digest(opportunity.fee_note),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -434,7 +435,7 @@ def submit(opportunity, user, **overrides):
         "contact": user,
         "fee_accepted": True,
         "seen_fee_percentage": opportunity.fee_percentage,
-        "seen_fee_digest": interests.fee_note_digest(opportunity.fee_note),
+        "seen_fee_digest": interest_selectors.fee_note_digest(opportunity.fee_note),
     }
     arguments.update(overrides)
     return interests.interest_submit(**arguments)

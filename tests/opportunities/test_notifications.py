@@ -11,8 +11,9 @@ import time_machine
 from django.core import mail
 
 from opportunities.models import Notification, Opportunity, Status
-from opportunities.services import opportunity_transition
-from opportunities.tasks import expire_and_remind, send_notification_email, send_unsent_notification_emails
+from opportunities.notifications.emails import send_notification_email, send_unsent_notification_emails
+from opportunities.workflow.services import opportunity_transition
+from opportunities.workflow.tasks import expire_and_remind
 from tests.factories import BusinessDeveloperFactory, EmbassyStaffFactory, PostFactory, UserFactory
 
 from .factories import OpportunityFactory
@@ -406,7 +407,7 @@ def test_a_dutch_author_gets_the_reminder_in_dutch_with_a_dutch_date(
 
 def test_reminders_are_made_once_even_when_two_runs_overlap(lab_a, developer_a):
     """Two runs at once: as if the other run wrote its reminder just after this one looked, no error, no twin."""
-    from opportunities.notifications import notify_deadline_reminder
+    from opportunities.notifications.services import notify_deadline_reminder
 
     opportunity = published(lab_a, 7, created_by=developer_a)
     with mock.patch("django.db.models.QuerySet.exists", return_value=False):

@@ -337,7 +337,7 @@ def test_on_postgresql_a_second_full_recompute_finds_every_row_unchanged(world, 
 @requires_postgres
 @pytest.mark.parametrize("someone_acted", [False, True], ids=["nobody acted", "one shortlisted"])
 def test_on_postgresql_a_new_engine_version_rewrites_every_row(world, developer_a, monkeypatch, someone_acted):
-    from opportunities.interests import suggestion_decide
+    from opportunities.interests.services import suggestion_decide
 
     recompute_full()
     shortlisted = Suggestion.objects.get(opportunity=world["cycling"], company=world["quest"])
@@ -403,7 +403,7 @@ def test_a_change_that_reaches_too_far_runs_a_full_recompute(world, monkeypatch)
 
 @pytest.mark.parametrize("recompute", ["full", "incremental"])
 def test_a_cleared_decision_keeps_its_history_when_the_pair_leaves_the_top(world, developer_a, recompute):
-    from opportunities.interests import suggestion_decide
+    from opportunities.interests.services import suggestion_decide
 
     recompute_full()
     suggestion = Suggestion.objects.get(opportunity=world["cycling"], company=world["quest"])
@@ -505,7 +505,7 @@ def test_rows_of_a_company_or_opportunity_deleted_during_a_full_recompute_are_no
 
 @requires_postgres
 def test_on_postgresql_a_new_engine_version_keeps_a_decided_pair_that_left_the_top(world, developer_a, monkeypatch):
-    from opportunities.interests import suggestion_decide
+    from opportunities.interests.services import suggestion_decide
 
     recompute_full()
     shortlisted = Suggestion.objects.get(opportunity=world["cycling"], company=world["quest"])

@@ -353,7 +353,7 @@ def test_sweeper_sends_notifications_whose_mail_was_lost(db, developer_a, lab_a)
     from django.core import mail
 
     from opportunities.models import Notification
-    from opportunities.tasks import send_unsent_notification_emails
+    from opportunities.notifications.emails import send_unsent_notification_emails
 
     notification = Notification.objects.create(user=developer_a, kind="x", message="Lost on the way")
     assert send_unsent_notification_emails() == 0  # too recent: its own task may still be running

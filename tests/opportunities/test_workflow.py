@@ -14,24 +14,19 @@ from django.utils import timezone
 
 from labs.models import Theme
 from opportunities.models import Notification, Opportunity, OpportunityEvent, Status
-from opportunities.selectors import (
-    can_review,
-    editable_opportunities,
-    is_author,
-    reviewable_opportunities,
-    visible_opportunities,
-)
-from opportunities.services import (
+from opportunities.permissions import is_author, may_take
+from opportunities.permissions import may_review as can_review
+from opportunities.selectors import editable_opportunities, reviewable_opportunities, visible_opportunities
+from opportunities.workflow.services import (
     TRANSITIONS,
     WorkflowError,
     available_transitions,
-    may_take,
     opportunity_create,
     opportunity_expire,
     opportunity_transition,
     opportunity_update,
 )
-from opportunities.tasks import expire_and_remind
+from opportunities.workflow.tasks import expire_and_remind
 from tests.factories import BusinessDeveloperFactory
 
 from .factories import OpportunityFactory
@@ -123,7 +118,7 @@ def test_every_transition_from_every_source_by_every_role(
     before = snapshot(opportunity)
 
     if role in allowed_roles(transition.who, trusted):
-        assert may_take(user, opportunity, name)
+        assert may_take(user, opportunity, TRANSITIONS[name])
         assert name in [step for step, _label, _reason in available_transitions(user, opportunity)]
         with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
             result = opportunity_transition(opportunity=opportunity, user=user, name=name, note=reason_for(name))
@@ -140,7 +135,7 @@ def test_every_transition_from_every_source_by_every_role(
         if transition.target == Status.PUBLISHED:
             assert opportunity.published_at == NOW
     else:
-        assert not may_take(user, opportunity, name)
+        assert not may_take(user, opportunity, TRANSITIONS[name])
         assert name not in [step for step, _label, _reason in available_transitions(user, opportunity)]
         with pytest.raises(PermissionDenied), django_capture_on_commit_callbacks(execute=True) as callbacks:
             opportunity_transition(opportunity=opportunity, user=user, name=name, note=reason_for(name))
@@ -159,7 +154,7 @@ def test_a_step_from_the_wrong_status_is_a_workflow_error(request, lab_a, develo
     user = request.getfixturevalue(actor)
     before = snapshot(opportunity)
 
-    assert not may_take(user, opportunity, name)
+    assert not may_take(user, opportunity, TRANSITIONS[name])
     with pytest.raises(WorkflowError, match="not possible now"):
         opportunity_transition(opportunity=opportunity, user=user, name=name, note="A reason.")
     assert snapshot(opportunity) == before
@@ -281,7 +276,7 @@ def test_an_embassy_creator_submits_even_for_a_trusted_lab(lab_a, embassy_de):
     lab_a.save()
     opportunity = OpportunityFactory(lab=lab_a, created_by=embassy_de)
     assert is_author(embassy_de, opportunity)
-    assert not may_take(embassy_de, opportunity, "publish_directly")
+    assert not may_take(embassy_de, opportunity, TRANSITIONS["publish_directly"])
     with pytest.raises(PermissionDenied):
         opportunity_transition(opportunity=opportunity, user=embassy_de, name="publish_directly")
     opportunity_transition(opportunity=opportunity, user=embassy_de, name="submit")
@@ -356,7 +351,7 @@ def test_an_embassy_reviews_only_its_own_countrys_submissions(one_of_each, embas
     assert list(reviewable_opportunities(embassy_cn)) == [chinese]
     assert can_review(embassy_de, german)
     assert not can_review(embassy_de, chinese)
-    assert not may_take(embassy_de, chinese, "publish")
+    assert not may_take(embassy_de, chinese, TRANSITIONS["publish"])
     with pytest.raises(PermissionDenied):
         opportunity_transition(opportunity=chinese, user=embassy_de, name="publish")
     assert Opportunity.objects.get(pk=chinese.pk).status == Status.SUBMITTED

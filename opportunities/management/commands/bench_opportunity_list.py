@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from companies.models import Discipline
 from labs.models import Country, Lab, Theme
-from opportunities.filters import OpportunityFilter
 from opportunities.models import Opportunity, Status
+from opportunities.workflow.filters import OpportunityFilter
 
 TAG = "[bench]"
 LIST_URL = "/opportunities/"

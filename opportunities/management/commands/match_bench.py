@@ -760,7 +760,7 @@ class Changes:
     def next(self) -> tuple[str, int, str]:
         """Make the next change; returns (queue kind, object id, what changed)."""
         from companies.services import company_update, portfolio_item_update
-        from opportunities.services import opportunity_update
+        from opportunities.workflow.services import opportunity_update
 
         self.count += 1
         if self.count % 2:

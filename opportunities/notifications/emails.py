@@ -1,0 +1,71 @@
+"""Notification e-mails: each in-app notification also sent by e-mail, once, with a one-click unsubscribe.
+
+A notification row is written in the same transaction as the event it tells about; its e-mail is
+enqueued after commit (`send_notification_email`) and claims the row before sending, so a retried
+or repeated task sends it once. The sweeper sends what a lost message left behind.
+"""
+
+import datetime
+import smtplib
+
+from celery import shared_task
+from django.utils import timezone
+
+from creativelabs.mail import Unsubscribe, send_templated_mail
+
+from ..models import Notification
+from .preferences import Category, category_of, unsubscribe_url, wants_notification_email
+
+
+def unsubscribe_link(user, category: str) -> Unsubscribe:
+    """The one-click unsubscribe of `user` from e-mails of `category`, for `send_templated_mail`."""
+    return Unsubscribe(url=unsubscribe_url(user, category), label=Category(category).label)
+
+
+def notification_send_email(*, notification_id: int) -> None:
+    """E-mail one notification, once: a retried or repeated call sends nothing twice."""
+    notification = (
+        Notification.objects.select_related("user", "opportunity").filter(pk=notification_id, emailed_at=None).first()
+    )
+    # Claim the row first, so a redelivered task and the sweeper can't both send it.
+    if notification is None or not Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
+        emailed_at=timezone.now()
+    ):
+        return
+    try:
+        if not wants_notification_email(notification.user, notification.kind):
+            return  # opted out of e-mails of this kind: handled (the in-app row stays), not sent
+        send_templated_mail(
+            "notification",
+            to=[notification.user.email],
+            context={"notification": notification, "opportunity": notification.opportunity},
+            language=notification.user.preferred_language,
+            unsubscribe=unsubscribe_link(notification.user, category_of(notification.kind)),
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)  # to be retried
+        raise
+
+
+# Task names predate the sub-packages; they stay, so messages queued before a deploy still find their task.
+
+
+@shared_task(
+    name="opportunities.tasks.send_notification_email",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=True,
+    max_retries=6,
+)
+def send_notification_email(notification_id: int) -> None:
+    """E-mail one notification, once: a retried or repeated task sends nothing twice."""
+    notification_send_email(notification_id=notification_id)
+
+
+@shared_task(name="opportunities.tasks.send_unsent_notification_emails")
+def send_unsent_notification_emails() -> int:
+    """Beat sweeper: e-mail notifications whose message was lost (broker down) or gave up retrying."""
+    stale = timezone.now() - datetime.timedelta(minutes=10)
+    pending = Notification.objects.filter(emailed_at=None, created_at__lt=stale).values_list("pk", flat=True)[:500]
+    for notification_id in pending:
+        send_notification_email.delay(notification_id)
+    return len(pending)

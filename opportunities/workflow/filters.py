@@ -1,0 +1,96 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import LANGUAGES, Discipline
+from creativelabs.search import text_search
+from labs.models import Country, Lab, Theme
+
+from ..models import Opportunity
+
+SEARCH_FIELDS = ["title", "summary", "brief", "client_name"]
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    """The opportunity list's filters, all GET parameters so a filtered list can be shared."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.focus(), to_field_name="code", label=_("Country"), empty_label=_("Any")
+    )
+    lab = django_filters.ModelChoiceFilter(
+        queryset=Lab.objects.all(), to_field_name="slug", label=_("Lab"), empty_label=_("Any")
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes", queryset=Theme.objects.all(), to_field_name="slug", label=_("Theme"), empty_label=_("Any")
+    )
+    discipline = django_filters.ModelChoiceFilter(
+        method="with_discipline",
+        queryset=Discipline.objects.all(),
+        to_field_name="slug",
+        label=_("Discipline"),
+        empty_label=_("Any"),
+    )
+    budget = django_filters.ChoiceFilter(
+        field_name="budget_band", choices=Opportunity.Budget.choices, label=_("Budget"), empty_label=_("Any")
+    )
+    deadline = django_filters.ChoiceFilter(
+        method="by_deadline",
+        choices=[("open", _("Open now")), ("soon", _("Closing within 14 days"))],
+        label=_("Deadline"),
+        empty_label=_("Any"),
+    )
+    language = django_filters.ChoiceFilter(
+        method="in_language", choices=LANGUAGES, label=_("Working language"), empty_label=_("Any")
+    )
+    sort = django_filters.ChoiceFilter(
+        method="sort_by",
+        choices=[("deadline", _("Deadline first")), ("newest", _("Newest first"))],
+        label=_("Sort"),
+        empty_label=_("Best match first when searching, else deadline"),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+        form = forms.Form
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        searching = bool(self.form.cleaned_data.get("q"))
+        if not self.form.cleaned_data.get("sort"):
+            order = (
+                ["-search_rank", "deadline", "id"]
+                if searching and "search_rank" in queryset.query.annotations
+                else ["deadline", "id"]
+            )
+            queryset = queryset.order_by(*order)
+        return queryset
+
+    def search(self, queryset, name, value):
+        return text_search(queryset, value, SEARCH_FIELDS, vector_column="search_vector")
+
+    def with_discipline(self, queryset, name, value):
+        # Subqueries rather than joins: no DISTINCT over wide rows, for the count and the page.
+        required = Opportunity.required_disciplines.through.objects.filter(discipline=value).values("opportunity_id")
+        nice = Opportunity.nice_disciplines.through.objects.filter(discipline=value).values("opportunity_id")
+        return queryset.filter(Q(pk__in=required) | Q(pk__in=nice))
+
+    def by_deadline(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "soon":
+            return queryset.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=14))
+        return queryset.filter(deadline__gte=today)
+
+    def in_language(self, queryset, name, value):
+        # Languages are a short JSON list of codes; "contains" on the text works on every database.
+        return queryset.filter(languages__icontains=f'"{value}"')
+
+    def sort_by(self, queryset, name, value):
+        if value == "newest":
+            return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+        return queryset.order_by("deadline", "id")

@@ -1,0 +1,175 @@
+"""Writes for opportunities: creating and editing them, and every step of the review workflow.
+
+Each transition checks who may take it here, in one place, and records who did what, when
+and why. Notifications go out after the transaction commits.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+
+from ..models import Opportunity, OpportunityEvent, Status
+from ..notifications.services import notify_author, notify_reviewers
+from ..permissions import may_take
+
+Action = OpportunityEvent.Action
+
+
+class WorkflowError(Exception):
+    """A transition that doesn't apply to the opportunity as it is now."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    who: str  # "author", "reviewer" or "trusted_author": `permissions.may_take` says who that is
+    needs_reason: bool = False
+
+
+TRANSITIONS = {
+    "submit": Transition(Action.SUBMITTED, (Status.DRAFT,), Status.SUBMITTED, "author"),
+    "send_back": Transition(Action.SENT_BACK, (Status.SUBMITTED,), Status.DRAFT, "reviewer", needs_reason=True),
+    "reject": Transition(Action.REJECTED, (Status.SUBMITTED,), Status.REJECTED, "reviewer", needs_reason=True),
+    "publish": Transition(Action.PUBLISHED, (Status.SUBMITTED,), Status.PUBLISHED, "reviewer"),
+    "publish_directly": Transition(Action.PUBLISHED, (Status.DRAFT,), Status.PUBLISHED, "trusted_author"),
+    "close_won": Transition(Action.CLOSED, (Status.PUBLISHED, Status.EXPIRED), Status.CLOSED_WON, "author"),
+    "close_not_won": Transition(Action.CLOSED, (Status.PUBLISHED, Status.EXPIRED), Status.CLOSED_NOT_WON, "author"),
+    "withdraw": Transition(
+        Action.WITHDRAWN, (Status.DRAFT, Status.SUBMITTED, Status.PUBLISHED), Status.WITHDRAWN, "author"
+    ),
+}
+
+TRANSITION_LABELS = {
+    "submit": gettext_lazy("Submit for review"),
+    "send_back": gettext_lazy("Send back"),
+    "reject": gettext_lazy("Reject"),
+    "publish": gettext_lazy("Publish"),
+    "publish_directly": gettext_lazy("Publish now"),
+    "close_won": gettext_lazy("Close: won"),
+    "close_not_won": gettext_lazy("Close: not won"),
+    "withdraw": gettext_lazy("Withdraw"),
+}
+
+
+TRANSITION_DONE = {
+    "submit": gettext_lazy("Submitted for review. The embassy staff of the country have been told."),
+    "send_back": gettext_lazy("Sent back to the author with your reason."),
+    "reject": gettext_lazy("Rejected. The author has been told why."),
+    "publish": gettext_lazy("Published. Companies can now find it."),
+    "publish_directly": gettext_lazy("Published. Companies can now find it."),
+    "close_won": gettext_lazy("Closed as won. Congratulations!"),
+    "close_not_won": gettext_lazy("Closed as not won."),
+    "withdraw": gettext_lazy("Withdrawn."),
+}
+
+
+def available_transitions(user: User, opportunity: Opportunity) -> list[tuple[str, str, bool]]:
+    """(name, label, needs a reason) of every step this user may take now."""
+    return [
+        (name, str(TRANSITION_LABELS[name]), transition.needs_reason)
+        for name, transition in TRANSITIONS.items()
+        if may_take(user, opportunity, transition)
+    ]
+
+
+def _matching_changed(opportunity_id: int) -> None:
+    """Queue a recompute of this opportunity's suggestions, after the change commits."""
+    from ..suggestions import mark_opportunity_dirty
+
+    mark_opportunity_dirty(opportunity_id)
+
+
+def _record(opportunity: Opportunity, *, actor: User | None, action: str, from_status: str, note: str = "") -> None:
+    OpportunityEvent.objects.create(
+        opportunity=opportunity,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=opportunity.status,
+        note=note,
+    )
+
+
+@transaction.atomic
+def opportunity_create(*, user: User, data: dict, m2m: dict) -> Opportunity:
+    opportunity = Opportunity.objects.create(created_by=user, status=Status.DRAFT, **data)
+    for name, values in m2m.items():
+        getattr(opportunity, name).set(values)
+    _record(opportunity, actor=user, action=Action.CREATED, from_status="")
+    _matching_changed(opportunity.pk)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(*, opportunity: Opportunity, user: User, data: dict, m2m: dict) -> Opportunity:
+    """Edit; a published opportunity stays published and the edit is recorded in its history."""
+    for field, value in data.items():
+        setattr(opportunity, field, value)
+    opportunity.save()
+    for name, values in m2m.items():
+        getattr(opportunity, name).set(values)
+    _record(opportunity, actor=user, action=Action.EDITED, from_status=opportunity.status)
+    _matching_changed(opportunity.pk)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, note: str = "") -> Opportunity:
+    """Take workflow step `name`; PermissionDenied for the wrong person, WorkflowError otherwise."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise WorkflowError(_("Unknown step."))
+    opportunity = Opportunity.objects.select_for_update().select_related("lab").get(pk=opportunity.pk)
+    if opportunity.status not in transition.sources:
+        raise WorkflowError(
+            _("This opportunity has the status “%(status)s”; that step is not possible now.")
+            % {"status": opportunity.get_status_display()}
+        )
+    if not may_take(user, opportunity, transition):
+        raise PermissionDenied
+    note = note.strip()
+    if transition.needs_reason and not note:
+        raise WorkflowError(_("Please give a reason, so the author knows what to change."))
+    previous = opportunity.status
+    opportunity.status = transition.target
+    now = timezone.now()
+    if transition.target == Status.SUBMITTED:
+        opportunity.submitted_at = now
+    if transition.target == Status.PUBLISHED:
+        opportunity.published_at = now
+    opportunity.save(update_fields=["status", "submitted_at", "published_at", "updated_at"])
+    _record(opportunity, actor=user, action=transition.action, from_status=previous, note=note)
+    _matching_changed(opportunity.pk)
+    if transition.target == Status.SUBMITTED:
+        notify_reviewers(opportunity, actor=user)
+    elif transition.action in (Action.SENT_BACK, Action.REJECTED, Action.PUBLISHED):
+        notify_author(opportunity, action=transition.action, note=note, actor=user)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_expire(*, opportunity: Opportunity, today) -> bool:
+    """Expire a published opportunity whose deadline has passed; safe to run twice."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.status != Status.PUBLISHED or opportunity.deadline >= today:
+        return False
+    opportunity.status = Status.EXPIRED
+    opportunity.save(update_fields=["status", "updated_at"])
+    _record(opportunity, actor=None, action=Action.EXPIRED, from_status=Status.PUBLISHED)
+    _matching_changed(opportunity.pk)
+    return True
+
+
+def opportunity_feature(*, opportunity: Opportunity, featured: bool) -> Opportunity:
+    """Feature a published opportunity on its theme pages, or stop featuring it."""
+    opportunity.featured_on_themes = featured
+    opportunity.save(update_fields=["featured_on_themes", "updated_at"])
+    return opportunity

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+# Part of the "opportunities" URL namespace (see opportunities/urls.py).
+urlpatterns = [
+    path("opportunities/", views.opportunity_list, name="list"),
+    path("opportunities/new/", views.opportunity_create, name="create"),
+    path("opportunities/<int:pk>/", views.opportunity_detail, name="detail"),
+    path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="edit"),
+    path("opportunities/<int:pk>/steps/<slug:name>/", views.opportunity_transition, name="transition"),
+    path("opportunities/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("opportunities/<int:pk>/feature/", views.opportunity_feature, name="feature"),
+    path("opportunities/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("lab/", views.lab_workspace, name="lab_workspace"),
+    path("review/", views.review_queue, name="review_queue"),
+]

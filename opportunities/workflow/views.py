@@ -1,0 +1,225 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import role_required, roles_of
+from companies.uploads import clean_pdf, generated_name
+from creativelabs.files import uploaded_file_response
+from creativelabs.lists import render_filtered_list
+
+from .. import permissions
+from ..deals.selectors import introductions_for_opportunity
+from ..interests import selectors as interest_selectors
+from ..models import Interest, Opportunity, OpportunityAttachment, Status, Suggestion
+from ..selectors import editable_opportunities, explanation_labels, reviewable_opportunities, visible_opportunities
+from . import services
+from .filters import OpportunityFilter
+from .forms import OpportunityForm, TransitionForm
+
+PAGE_SIZE = 20
+AWAITING_SHOWN = 50  # expressions listed in the Lab workspace; the counts cover them all
+MAX_ATTACHMENTS = 3
+
+
+def opportunity_list(request):
+    """Anyone: published opportunities (summaries for visitors), filtered through the URL."""
+    opportunities = (
+        Opportunity.objects.published()
+        .select_related("lab", "country")
+        .prefetch_related("themes", "required_disciplines")
+    )
+    return render_filtered_list(
+        request,
+        OpportunityFilter(request.GET or None, queryset=opportunities),
+        template="opportunities/opportunity_list.html",
+        partial="opportunities/_results.html",
+        per_page=PAGE_SIZE,
+    )
+
+
+def opportunity_detail(request, pk: int):
+    """Anyone who may see it: summary for visitors, the full brief and fee terms when logged in."""
+    opportunity = get_object_or_404(
+        visible_opportunities(request.user)
+        .select_related("lab__country", "country", "created_by")
+        .prefetch_related("themes", "required_disciplines", "nice_disciplines", "contacts__user", "attachments"),
+        pk=pk,
+    )
+    roles = roles_of(request.user)
+    band = request.GET.get("band", "")
+    show_suggestions = permissions.may_see_suggestions(request.user, opportunity)
+    context = {
+        "opportunity": opportunity,
+        "transitions": services.available_transitions(request.user, opportunity)
+        if request.user.is_authenticated
+        else [],
+        "can_edit": editable_opportunities(request.user).filter(pk=pk).exists()
+        if request.user.is_authenticated
+        else False,
+        "events": opportunity.events.select_related("actor") if roles.is_programme_staff else [],
+        "transition_form": TransitionForm(),
+        "show_suggestions": show_suggestions,
+        "band": band,
+        "bands": Suggestion.Band.choices,
+    }
+    if show_suggestions:
+        # Suggestions, the Lab's decisions on them, and the expressions of interest that came in.
+        rows = interest_selectors.suggestions_for_review(opportunity)
+        lab_interests = sorted(
+            opportunity.interests.select_related("company"),
+            key=lambda i: (i.state != Interest.State.SUBMITTED, i.state == Interest.State.WITHDRAWN, i.reply_due),
+        )
+        interest_by_company = {i.company_id: i for i in lab_interests}
+        for suggestion in rows:
+            suggestion.interest = interest_by_company.get(suggestion.company_id)
+        context.update(
+            {
+                "can_decide": permissions.may_decide(request.user, opportunity),
+                "is_open": opportunity.is_open_for_interest,
+                "labels": explanation_labels(),
+                "suggestions": [
+                    s for s in rows if s.decision != Suggestion.Decision.DISMISSED and (not band or s.band == band)
+                ],
+                "dismissed": [s for s in rows if s.decision == Suggestion.Decision.DISMISSED],
+                "lab_interests": lab_interests,
+                "now": timezone.now(),
+            }
+        )
+    if roles.membership is not None and opportunity.status == Status.PUBLISHED:
+        context["standing"] = interest_selectors.company_standing(roles.membership.company, opportunity)
+    context["introductions"] = introductions_for_opportunity(request.user, opportunity)
+    return render(request, "opportunities/opportunity_detail.html", context)
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_create(request):
+    """Business developers (for their Lab), embassy staff (for a Lab in their country), admins."""
+    form = OpportunityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, m2m = form.split()
+        opportunity = services.opportunity_create(user=request.user, data=data, m2m=m2m)
+        messages.success(request, _("Saved as a draft. Submit it for review when it is ready."))
+        return redirect(opportunity)
+    return render(request, "opportunities/opportunity_form.html", {"form": form})
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_edit(request, pk: int):
+    """Authors: edit a draft or a published opportunity (the edit is recorded)."""
+    opportunity = get_object_or_404(editable_opportunities(request.user), pk=pk)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data, m2m = form.split()
+        services.opportunity_update(opportunity=opportunity, user=request.user, data=data, m2m=m2m)
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(opportunity)
+    return render(request, "opportunities/opportunity_form.html", {"form": form, "opportunity": opportunity})
+
+
+@require_POST
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_transition(request, pk: int, name: str):
+    """Authors and reviewers: take a workflow step (submit, send back, publish, ...)."""
+    opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab"), pk=pk)
+    if name not in services.TRANSITIONS:
+        raise Http404
+    form = TransitionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.opportunity_transition(opportunity=opportunity, user=request.user, name=name, note=note)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, services.TRANSITION_DONE[name])
+    # A reviewer who sent a draft back may no longer see it: back to the queue then.
+    if not visible_opportunities(request.user).filter(pk=opportunity.pk).exists():
+        return redirect("opportunities:review_queue")
+    return redirect(opportunity)
+
+
+@require_POST
+@role_required("business_developer", "embassy_staff", "admin")
+def attachment_add(request, pk: int):
+    """Authors: attach a PDF (checked like portfolio uploads)."""
+    opportunity = get_object_or_404(editable_opportunities(request.user), pk=pk)
+    upload = request.FILES.get("upload")
+    if upload is None:
+        messages.error(request, _("Choose a PDF to attach."))
+        return redirect(opportunity)
+    if opportunity.attachments.count() >= MAX_ATTACHMENTS:
+        messages.error(request, _("An opportunity holds at most %(count)d PDFs.") % {"count": MAX_ATTACHMENTS})
+        return redirect(opportunity)
+    try:
+        pdf = clean_pdf(upload)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(opportunity)
+    with transaction.atomic():
+        attachment = OpportunityAttachment(
+            opportunity=opportunity, original_name=(upload.name or "brief.pdf")[-150:], size_bytes=len(pdf.content)
+        )
+        attachment.file.save(generated_name("pdf"), ContentFile(pdf.content), save=True)
+    messages.success(request, _("The PDF has been attached."))
+    return redirect(opportunity)
+
+
+def attachment_download(request, pk: int):
+    """Logged-in people who may see the opportunity: its PDF, always as a download."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    attachment = get_object_or_404(
+        OpportunityAttachment.objects.filter(opportunity__in=visible_opportunities(request.user)), pk=pk
+    )
+    return uploaded_file_response(
+        attachment.file, content_type="application/pdf", download_name=attachment.original_name
+    )
+
+
+@role_required("business_developer")
+def lab_workspace(request):
+    """Business developers: their Lab's opportunities by status, and the expressions awaiting an answer."""
+    lab = roles_of(request.user).business_developer.lab
+    opportunities = lab.opportunities.select_related("country").order_by("deadline")
+    counts = dict(lab.opportunities.values_list("status").annotate(total=Count("id")))
+    groups = [
+        (value, label, [o for o in opportunities if o.status == value], counts.get(value, 0))
+        for value, label in Status.choices
+    ]
+    now = timezone.now()
+    awaiting = interest_selectors.awaiting_answer(lab.pk)
+    context = {
+        "lab": lab,
+        "groups": groups,
+        "awaiting": awaiting[:AWAITING_SHOWN],
+        "awaiting_count": awaiting.count(),
+        "overdue_count": awaiting.filter(reply_due__lt=now).count(),
+        "now": now,
+    }
+    return render(request, "opportunities/lab_workspace.html", context)
+
+
+@role_required("embassy_staff", "admin")
+def review_queue(request):
+    """Embassy staff (their country) and admins: submitted opportunities, oldest first."""
+    queue = reviewable_opportunities(request.user).select_related("lab", "country").order_by("submitted_at", "id")
+    return render(request, "opportunities/review_queue.html", {"queue": queue, "now": timezone.now()})
+
+
+@require_POST
+@role_required("embassy_staff", "admin")
+def opportunity_feature(request, pk: int):
+    """Embassy staff of the country and admins: feature a published opportunity on its themes."""
+    opportunity = get_object_or_404(visible_opportunities(request.user).published(), pk=pk)
+    if not permissions.may_feature(request.user, opportunity):
+        raise PermissionDenied
+    services.opportunity_feature(opportunity=opportunity, featured=request.POST.get("featured") != "0")
+    return redirect(opportunity)
