@@ -6,6 +6,8 @@ from django_countries.fields import CountryField
 
 from creativelabs.translation import BilingualName
 
+from .permissions import is_member_of, sees_every_company
+
 
 class Discipline(BilingualName, models.Model):
     """A creative discipline from the taxonomy (architecture, games, ...)."""
@@ -137,11 +139,11 @@ class Visibility(models.TextChoices):
 
 
 class PortfolioItemQuerySet(models.QuerySet):
-    def visible_to(self, roles, company=None):
+    def visible_to(self, user, company=None):
         """Items a viewer may see: own company all, programme staff public + Lab-only, else public."""
-        if company is not None and roles.membership is not None and roles.membership.company_id == company.pk:
+        if company is not None and is_member_of(user, company.pk):
             return self
-        if roles.is_programme_staff:
+        if sees_every_company(user):
             return self.exclude(visibility=Visibility.PRIVATE)
         return self.filter(visibility=Visibility.PUBLIC)
 

@@ -3,21 +3,22 @@ from django.db.models import Q
 from accounts.roles import roles_of
 
 from .models import Company, PortfolioFile, PortfolioItem, Visibility
+from .permissions import sees_every_company
 
 
 def visible_companies(user):
     """Companies this user may see: every one for programme staff; else listed ones and their own."""
     companies = Company.objects.all()
-    roles = roles_of(user)
-    if roles.is_programme_staff:
+    if sees_every_company(user):
         return companies
+    roles = roles_of(user)
     if roles.membership is not None:
         return companies.filter(Q(is_listed=True) | Q(pk=roles.membership.company_id))
     return companies.listed()
 
 
 def visible_portfolio_items(user, company: Company):
-    return PortfolioItem.objects.filter(company=company).visible_to(roles_of(user), company)
+    return PortfolioItem.objects.filter(company=company).visible_to(user, company)
 
 
 def visible_portfolio_files(user):
@@ -25,7 +26,7 @@ def visible_portfolio_files(user):
     roles = roles_of(user)
     files = PortfolioFile.objects.select_related("item")
     own = Q(item__company_id=roles.membership.company_id) if roles.membership is not None else Q(pk__in=[])
-    if roles.is_programme_staff:
+    if sees_every_company(user):
         others = ~Q(item__visibility=Visibility.PRIVATE)
     else:
         others = Q(item__visibility=Visibility.PUBLIC, item__company__in=visible_companies(user))

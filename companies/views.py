@@ -20,6 +20,7 @@ from . import services
 from .filters import CompanyFilter
 from .forms import CompanyForm, PortfolioFileForm, PortfolioItemForm, TeamInvitationForm
 from .models import Membership, PortfolioFile, PortfolioItem
+from .permissions import may_register_company, membership_of
 from .selectors import company_completeness, visible_companies, visible_portfolio_files, visible_portfolio_items
 
 DIRECTORY_PAGE_SIZE = 20
@@ -32,8 +33,8 @@ def member_required(owner: bool = False):
         @wraps(view)
         @login_required
         def wrapper(request, *args, **kwargs):
-            membership = roles_of(request.user).membership
-            if membership is None or (owner and membership.role != Membership.Role.OWNER):
+            membership = membership_of(request.user, owner=owner)
+            if membership is None:
                 raise PermissionDenied
             return view(request, membership, *args, **kwargs)
 
@@ -99,7 +100,7 @@ def company_register(request):
     if roles.membership is not None:
         messages.info(request, _("You already belong to a company."))
         return redirect("companies:dashboard")
-    if roles.is_programme_staff:
+    if not may_register_company(request.user):
         raise PermissionDenied
     form = CompanyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
