@@ -42,3 +42,8 @@ class OpportunityDoc:
     nice_disciplines: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     is_open: bool = True  # published and before its deadline
+
+
+def id_key(doc_id: str) -> tuple:
+    """Sort key for ids: numeric ids numerically, then the rest as text."""
+    return (0, int(doc_id), doc_id) if doc_id.isdigit() else (1, 0, doc_id)

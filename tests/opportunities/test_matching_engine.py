@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from opportunities.matching import engine as engine_module
-from opportunities.matching import glossary, text
+from opportunities.matching import glossary, screening, text
 from opportunities.matching.documents import CompanyDoc, OpportunityDoc, PortfolioDoc
 from opportunities.matching.engine import DECIMALS, ENGINE_VERSION, WEIGHTS, Engine, MatchResult, Suggestion
 
@@ -628,8 +628,8 @@ def test_large_problem_shortcuts_choose_the_same_top(monkeypatch):
     """The shortcuts for large problems (dense common terms, items left to exact scoring) keep the tops."""
     companies, opportunities = _random_corpus(150, 20, seed=5)
     exact = Engine().match(companies, opportunities, per_opportunity=5, per_company=3)
-    monkeypatch.setattr(engine_module, "LARGE_PAIRS", 0)
-    monkeypatch.setattr(engine_module, "DENSE_HEAD_DENSITY", 0.01)
+    monkeypatch.setattr(screening, "LARGE_PAIRS", 0)
+    monkeypatch.setattr(screening, "DENSE_HEAD_DENSITY", 0.01)
     shortcut = Engine().match(companies, opportunities, per_opportunity=5, per_company=3)
     assert [s.as_dict() for s in shortcut.suggestions] == [s.as_dict() for s in exact.suggestions]
 

@@ -17,7 +17,6 @@ database that holds anything but its own data. See docs/matching.md for figures.
 
 import bisect
 import datetime
-import inspect
 import io
 import itertools
 import json
@@ -46,7 +45,7 @@ COMPANY_SLUG = "match-bench-"
 KVK_BASE = 90_000_000
 COPY_ROWS = 20_000  # rows per COPY buffer
 
-# The glossary's Dutch sections (by the first word of their comment) and the themes they are about.
+# The glossary's Dutch sections (by the first word of their title) and the themes they are about.
 SECTION_THEMES = {
     "mobility": ("mobility",),
     "children": ("education",),
@@ -165,26 +164,12 @@ TEMPLATE_FIELDS = re.compile(r"\{(\w)\}")
 
 def _glossary_sections() -> dict[str, list[tuple[str, str]]]:
     """The Dutch glossary's (Dutch, English) entries by theme slug ("" for the general sections),
-    grouped by the section comments of glossary.py."""
+    grouped by the glossary's sections (by the first word of their title)."""
     sections: dict[str, list[tuple[str, str]]] = {}
-    section, inside = "", False
-    entry = re.compile(r'^\s+"([^"]+)": "([^"]+)",')
-    for line in inspect.getsource(glossary).splitlines():
-        if line.startswith("NL: dict"):
-            inside = True
-            continue
-        if not inside:
-            continue
-        if line.startswith("}"):
-            break
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            section = stripped.lstrip("# ").split(",")[0].split()[0].lower()
-            continue
-        found = entry.match(line)
-        if found and found.group(1) in glossary.NL:
-            for theme in SECTION_THEMES.get(section, ("",)):
-                sections.setdefault(theme, []).append((found.group(1), found.group(2)))
+    for title, entries in glossary.SECTIONS["nl"].items():
+        section = title.split(",")[0].split()[0].lower()
+        for theme in SECTION_THEMES.get(section, ("",)):
+            sections.setdefault(theme, []).extend(entries.items())
     return sections
 
 
