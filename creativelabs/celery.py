@@ -19,6 +19,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creativelabs.settings")
 app = Celery("creativelabs")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["opportunities.suggestions"])  # its tasks module, in a package of its own
 
 
 @worker_process_init.connect

@@ -2,7 +2,6 @@ import datetime
 import smtplib
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from creativelabs.mail import send_templated_mail
@@ -68,39 +67,6 @@ def send_unsent_notification_emails() -> int:
     for notification_id in pending:
         send_notification_email.delay(notification_id)
     return len(pending)
-
-
-# A dropped connection, a deadlock, a lock timeout: worth a few more tries, further apart each time
-# (with full jitter, so tasks that failed together don't retry together). A recompute that gives up
-# keeps its queue entry, and the sweeper sends it again later.
-TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
-
-
-@shared_task(autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=2, retry_backoff_max=60, max_retries=5)
-def recompute_entry_task(kind: str, object_id: int) -> bool:
-    """Recompute one changed company or opportunity; a no-op when another run already did."""
-    from .suggestions import recompute_entry
-
-    return recompute_entry(kind, object_id)
-
-
-@shared_task(autoretry_for=TRANSIENT_DB_ERRORS, retry_backoff=30, retry_backoff_max=300, max_retries=3)
-def recompute_full_task() -> int:
-    """Nightly: every open opportunity against every company (never two at once)."""
-    from .suggestions import recompute_full
-
-    return recompute_full()
-
-
-@shared_task
-def sweep_match_queue() -> int:
-    """Beat sweeper: recompute changes whose message was lost (broker down, worker killed)."""
-    from .suggestions import stale_queue_entries
-
-    entries = list(stale_queue_entries().order_by("dirty_since").values_list("kind", "object_id")[:200])
-    for kind, object_id in entries:
-        recompute_entry_task.delay(kind, object_id)
-    return len(entries)
 
 
 # --- Introductions and deals ----------------------------------------------------------------------

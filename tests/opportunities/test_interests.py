@@ -11,7 +11,7 @@ from companies.models import Discipline, PortfolioItem, Visibility
 from labs.models import Theme
 from opportunities import interests
 from opportunities.models import Interest, Notification, Status, Suggestion, SuggestionAction
-from opportunities.suggestions import recompute_full
+from opportunities.suggestions.full import recompute_full
 from tests.factories import BusinessDeveloperFactory, CompanyFactory, MembershipFactory, UserFactory
 
 from .factories import InterestFactory, OpportunityFactory

@@ -39,7 +39,7 @@ from labs.models import Country, Lab, Theme
 from opportunities.matching import glossary
 from opportunities.matching.text import warm_up
 from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
-from opportunities.suggestions import DEBOUNCE_SECONDS as DEBOUNCE
+from opportunities.suggestions.queue import DEBOUNCE_SECONDS as DEBOUNCE
 
 LAB_SLUG = "match-bench-"
 COMPANY_SLUG = "match-bench-"
@@ -886,7 +886,8 @@ class Command(BaseCommand):
         return {"full": None, "memory": None, "p95": None}
 
     def _full(self, title: str, targets: dict) -> dict:
-        from opportunities.suggestions import forget_index, recompute_full
+        from opportunities.suggestions.corpus import forget_index
+        from opportunities.suggestions.full import recompute_full
 
         forget_index()  # the run builds its own, and memory is measured from here
         import gc
@@ -945,7 +946,7 @@ class Command(BaseCommand):
             return cursor.rowcount
 
     def _floors(self, *runs: dict) -> None:
-        from opportunities.suggestions import _CACHE
+        from opportunities.suggestions.corpus import CACHE as _CACHE
 
         read = floor_read()
         product = floor_product(_CACHE.index)
@@ -961,8 +962,9 @@ class Command(BaseCommand):
             )
 
     def _incremental(self, count: int, seed: int, targets: dict) -> None:
-        from opportunities.suggestions import forget_index, recompute_entry
-        from opportunities.tasks import recompute_entry_task
+        from opportunities.suggestions.corpus import forget_index
+        from opportunities.suggestions.incremental import recompute_entry
+        from opportunities.suggestions.tasks import recompute_entry_task
 
         rng = random.Random(seed + 1)  # noqa: S311 - synthetic changes
         countries = list(Country.objects.focus().values_list("code", flat=True)) or list(CITIES)

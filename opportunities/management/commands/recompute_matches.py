@@ -3,7 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from opportunities.models import MatchQueue
-from opportunities.suggestions import recompute_entry, recompute_full
+from opportunities.suggestions.full import recompute_full
+from opportunities.suggestions.incremental import recompute_entry
 
 
 class Command(BaseCommand):
