@@ -489,6 +489,14 @@ def test_recompute_matches_command_runs_every_queued_change_and_reports_failures
     assert not MatchQueue.objects.exists()  # the full recompute covered the queued change
 
 
+def test_recompute_matches_full_fails_when_another_full_recompute_holds_the_lock(world):
+    out, err = io.StringIO(), io.StringIO()
+    with full_recompute_elsewhere(), pytest.raises(CommandError, match="already running"):
+        call_command("recompute_matches", "--full", stdout=out, stderr=err)
+    assert out.getvalue() == ""
+    assert not Suggestion.objects.exists()
+
+
 @pytest.mark.parametrize("deleted", ["quest", "cycling"])
 def test_rows_of_a_company_or_opportunity_deleted_during_a_full_recompute_are_not_stored(world, monkeypatch, deleted):
     real_index = engine_module.Engine.index
