@@ -32,7 +32,7 @@ class CompanyError(Exception):
 
 def _matching_changed(company_id: int) -> None:
     """Queue a recompute of this company's match suggestions, after the change commits."""
-    from opportunities.suggestions import mark_company_dirty
+    from opportunities.suggestions.queue import mark_company_dirty
 
     mark_company_dirty(company_id)
 

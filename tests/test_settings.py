@@ -119,8 +119,8 @@ def test_the_fail_soft_cache_stops_asking_a_redis_that_failed_for_a_few_seconds(
 def test_publishing_and_redelivery_settings_fit_together():
     from django.conf import settings
 
-    from opportunities.suggestions import DEBOUNCE_SECONDS
-    from opportunities.tasks import recompute_entry_task, recompute_full_task
+    from opportunities.suggestions.queue import DEBOUNCE_SECONDS
+    from opportunities.suggestions.tasks import recompute_entry_task, recompute_full_task
 
     transport = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     policy = settings.CELERY_TASK_PUBLISH_RETRY_POLICY

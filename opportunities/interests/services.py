@@ -112,7 +112,7 @@ def suggestion_add_manually(*, opportunity: Opportunity, company: Company, user:
 def _score_pair(opportunity: Opportunity, company: Company) -> tuple[float, list[dict]]:
     """The engine's score and parts for one pair (0 and none when its filters leave the pair out)."""
     from ..matching.engine import Engine
-    from ..suggestions import company_documents, opportunity_documents
+    from ..suggestions.loader import company_documents, opportunity_documents
 
     companies = company_documents(Company.objects.filter(pk=company.pk))
     opportunities = opportunity_documents(Opportunity.objects.filter(pk=opportunity.pk))

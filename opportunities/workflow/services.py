@@ -82,7 +82,7 @@ def available_transitions(user: User, opportunity: Opportunity) -> list[tuple[st
 
 def _matching_changed(opportunity_id: int) -> None:
     """Queue a recompute of this opportunity's suggestions, after the change commits."""
-    from ..suggestions import mark_opportunity_dirty
+    from ..suggestions.queue import mark_opportunity_dirty
 
     mark_opportunity_dirty(opportunity_id)
 

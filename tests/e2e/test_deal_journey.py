@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from companies.models import Discipline, PortfolioItem
 from labs.models import Theme
 from opportunities.models import Status, Suggestion
-from opportunities.suggestions import recompute_full
+from opportunities.suggestions.full import recompute_full
 from tests.e2e.helpers import label, log_in
 from tests.factories import CompanyFactory
 from tests.opportunities.factories import OpportunityFactory

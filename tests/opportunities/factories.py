@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from companies.models import Discipline
 from labs.models import Theme
-from opportunities import suggestions
 from opportunities.models import REPLY_DAYS, Interest, Opportunity, Status
+from opportunities.suggestions import full
 from tests.factories import CompanyFactory, LabFactory
 
 
@@ -140,16 +140,16 @@ def full_recompute_elsewhere():
     """Another process in the middle of a full recompute, holding its lock; yields a function that kills
     that process (on PostgreSQL its connection is terminated, as when a worker dies)."""
     if connection.vendor != "postgresql":
-        cache.add(suggestions.FULL_LOCK_KEY, "running", 60)
+        cache.add(full.FULL_LOCK_KEY, "running", 60)
         try:
-            yield lambda: cache.delete(suggestions.FULL_LOCK_KEY)
+            yield lambda: cache.delete(full.FULL_LOCK_KEY)
         finally:
-            cache.delete(suggestions.FULL_LOCK_KEY)
+            cache.delete(full.FULL_LOCK_KEY)
         return
     other = psycopg2.connect(**connection.get_connection_params())
     other.autocommit = True
     with other.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s), pg_backend_pid()", [suggestions.FULL_LOCK])
+        cursor.execute("SELECT pg_advisory_lock(%s), pg_backend_pid()", [full.FULL_LOCK])
         pid = cursor.fetchone()[1]
 
     def kill():
@@ -169,11 +169,11 @@ def full_recompute_elsewhere():
 def held_full_locks() -> int:
     """How many processes (this one included) hold the full-recompute lock."""
     if connection.vendor != "postgresql":
-        return int(cache.get(suggestions.FULL_LOCK_KEY) is not None)
+        return int(cache.get(full.FULL_LOCK_KEY) is not None)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 "
             "AND objid = %s AND objsubid = 1",
-            [suggestions.FULL_LOCK],
+            [full.FULL_LOCK],
         )
         return cursor.fetchone()[0]

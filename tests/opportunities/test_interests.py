@@ -12,7 +12,7 @@ from labs.models import Theme
 from opportunities.interests import selectors as interest_selectors
 from opportunities.interests import services as interests
 from opportunities.models import Interest, Notification, Status, Suggestion, SuggestionAction
-from opportunities.suggestions import recompute_full
+from opportunities.suggestions.full import recompute_full
 from tests.factories import BusinessDeveloperFactory, CompanyFactory, MembershipFactory, UserFactory
 
 from .factories import InterestFactory, OpportunityFactory

@@ -7,11 +7,13 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from companies.models import Company, PortfolioItem
+from companies.models import Company, PortfolioItem, Visibility
 from labs.models import Country
-from opportunities.management.commands.match_bench import bench_data_present, generate
 from opportunities.matching.text import detect_language
-from opportunities.models import MatchQueue, Opportunity, Suggestion
+from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
+from opportunities.suggestions.bench import synthetic
+from opportunities.suggestions.bench.database import bench_data_present, generate
+from opportunities.suggestions.bench.words import WORDS
 from tests.conftest import requires_postgres
 from tests.factories import CompanyFactory
 
@@ -80,3 +82,22 @@ def test_the_benchmark_runs_at_a_tiny_size():
     out = io.StringIO()
     call_command("match_bench", companies=50, opportunities=10, changes=2, seed=3, skip_floors=True, stdout=out)
     assert "Reusing the data" in out.getvalue()
+
+
+def test_the_word_lists_are_data_and_the_choices_are_the_models():
+    assert set(WORDS.en) == set(WORDS.nl) == {"pitch", "sentences", "item_title", "item", "title", "summary", "brief"}
+    assert set(WORDS.cities) >= {"DE", "CN", "US"}
+    assert set(synthetic.VISIBILITIES) == set(Visibility.values)
+    choices = (synthetic.PUBLISHED, synthetic.DRAFT, synthetic.SUBMITTED, synthetic.CLOSED_WON, synthetic.EXPIRED)
+    assert set(choices) <= set(Status.values)
+
+
+@requires_postgres
+@bench_db
+def test_the_benchmark_without_changes_says_so():
+    out = io.StringIO()
+    call_command("match_bench", companies=30, opportunities=6, changes=0, seed=5, skip_floors=True, stdout=out)
+    report = out.getvalue()
+    assert "twice: the same rows" in report
+    assert "Incremental: no changes measured" in report
+    assert "a fresh worker process" in report

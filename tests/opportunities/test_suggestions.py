@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from companies.models import Discipline
 from labs.models import Theme
-from opportunities import suggestions
 from opportunities.matching import engine as engine_module
 from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
-from opportunities.suggestions import mark_company_dirty, recompute_entry, recompute_full, stale_queue_entries
+from opportunities.suggestions import corpus, incremental
+from opportunities.suggestions.full import recompute_full
+from opportunities.suggestions.incremental import recompute_entry
+from opportunities.suggestions.queue import mark_company_dirty, stale_queue_entries
+from opportunities.suggestions.storage import postgres as postgres_storage
 from tests.conftest import requires_postgres
 
 from .factories import full_recompute_elsewhere, held_full_locks
@@ -147,10 +150,10 @@ def test_two_full_recomputes_never_overlap(world):
 
 def test_a_change_that_needs_a_full_recompute_while_one_runs_stays_queued(world, monkeypatch):
     MatchQueue.objects.create(kind="company", object_id=world["quest"].pk, dirty_since=timezone.now())
-    monkeypatch.setattr(suggestions, "MAX_RESCORED_PAIRS", -1)  # every change reaches too far
+    monkeypatch.setattr(incremental, "MAX_RESCORED_PAIRS", -1)  # every change reaches too far
     with full_recompute_elsewhere():
         # The other run starts between this one's check and its plan.
-        monkeypatch.setattr(suggestions, "_full_recompute_running", lambda: False)
+        monkeypatch.setattr(incremental, "full_recompute_running", lambda: False)
         assert recompute_entry("company", world["quest"].pk) is True
     assert MatchQueue.objects.filter(object_id=world["quest"].pk).exists()
     assert not Suggestion.objects.exists()
@@ -301,8 +304,8 @@ def test_trusted_and_reread_rankings_give_the_same_rows(world, monkeypatch, djan
     with django_capture_on_commit_callbacks(execute=True):
         recompute_full()
     reads = []
-    real = suggestions._last_ranked_from_database
-    monkeypatch.setattr(suggestions, "_last_ranked_from_database", lambda: reads.append(1) or real())
+    real = corpus.last_ranked_from_database
+    monkeypatch.setattr(corpus, "last_ranked_from_database", lambda: reads.append(1) or real())
     carers = world["carers"]
     carers.description = "Serious games that teach children cycling safety on the way to school."
     carers.save()
@@ -311,7 +314,7 @@ def test_trusted_and_reread_rankings_give_the_same_rows(world, monkeypatch, djan
         assert recompute_entry("company", carers.pk)
     assert reads == []  # trusted: nobody else wrote
     trusted = rows()
-    cache.set(suggestions.GENERATION_KEY, "another process wrote")
+    cache.set(corpus.GENERATION_KEY, "another process wrote")
     MatchQueue.objects.create(kind="company", object_id=carers.pk, dirty_since=timezone.now())
     assert recompute_entry("company", carers.pk)
     assert reads == [1]
@@ -360,7 +363,7 @@ def test_on_postgresql_a_new_engine_version_rewrites_every_row(world, developer_
 def test_on_postgresql_a_suggestion_added_by_hand_during_a_first_fill_survives(world, developer_a, monkeypatch):
     """Filling an empty table streams rows straight into it; a pair added meanwhile sends that chunk
     through the stage instead, and the person's decision stays."""
-    real = suggestions._rendered
+    real = postgres_storage._rendered
     added = []
 
     def rendered(computation, timings):
@@ -381,7 +384,7 @@ def test_on_postgresql_a_suggestion_added_by_hand_during_a_first_fill_survives(w
                 )
             yield text
 
-    monkeypatch.setattr(suggestions, "_rendered", rendered)
+    monkeypatch.setattr(postgres_storage, "_rendered", rendered)
     assert recompute_full() > 0
     kept = Suggestion.objects.get(pk=added[0].pk)
     assert kept.decision == Suggestion.Decision.SHORTLISTED and kept.source == Suggestion.Source.MANUAL
@@ -392,7 +395,7 @@ def test_on_postgresql_a_suggestion_added_by_hand_during_a_first_fill_survives(w
 def test_a_change_that_reaches_too_far_runs_a_full_recompute(world, monkeypatch):
     recompute_full()
     Suggestion.objects.all().delete()
-    monkeypatch.setattr(suggestions, "MAX_RESCORED_PAIRS", -1)  # any change needs too much scored again
+    monkeypatch.setattr(incremental, "MAX_RESCORED_PAIRS", -1)  # any change needs too much scored again
     MatchQueue.objects.create(kind="company", object_id=world["quest"].pk, dirty_since=timezone.now())
     assert recompute_entry("company", world["quest"].pk)
     assert not MatchQueue.objects.exists()
@@ -434,7 +437,7 @@ def test_a_change_whose_recompute_keeps_failing_is_tried_further_and_further_apa
     def broken(*args, **kwargs):
         raise ValueError("an unreadable document")
 
-    monkeypatch.setattr(suggestions, "_plan", broken)
+    monkeypatch.setattr(incremental, "_plan", broken)
     waits = []
     for _attempt in range(11):
         with pytest.raises(ValueError, match="unreadable"):
@@ -465,14 +468,14 @@ def test_recompute_matches_command_runs_every_queued_change_and_reports_failures
         MatchQueue.objects.create(
             kind="company", object_id=world[key].pk, dirty_since=timezone.now(), retry_after=timezone.now()
         )
-    real_plan = suggestions._plan
+    real_plan = incremental._plan
 
     def broken_for_quest(index, side, own_id):
         if own_id == world["quest"].pk:
             raise ValueError("an unreadable document")
         return real_plan(index, side, own_id)
 
-    monkeypatch.setattr(suggestions, "_plan", broken_for_quest)
+    monkeypatch.setattr(incremental, "_plan", broken_for_quest)
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="1 queued change"):
         call_command("recompute_matches", stdout=out, stderr=err)
@@ -484,6 +487,14 @@ def test_recompute_matches_command_runs_every_queued_change_and_reports_failures
     call_command("recompute_matches", "--full", stdout=out)
     assert re.fullmatch(r"Full recompute done: \d+ suggestions kept \(\d+\.\d s\)\.\n", out.getvalue())
     assert not MatchQueue.objects.exists()  # the full recompute covered the queued change
+
+
+def test_recompute_matches_full_fails_when_another_full_recompute_holds_the_lock(world):
+    out, err = io.StringIO(), io.StringIO()
+    with full_recompute_elsewhere(), pytest.raises(CommandError, match="already running"):
+        call_command("recompute_matches", "--full", stdout=out, stderr=err)
+    assert out.getvalue() == ""
+    assert not Suggestion.objects.exists()
 
 
 @pytest.mark.parametrize("deleted", ["quest", "cycling"])

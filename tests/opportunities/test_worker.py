@@ -32,9 +32,10 @@ from creativelabs import cache as fail_soft_cache
 from creativelabs import celery as celery_module
 from creativelabs.celery import app
 from labs.models import Theme
-from opportunities import suggestions
 from opportunities.models import MatchQueue, Suggestion
-from opportunities.tasks import recompute_entry_task, recompute_full_task, sweep_match_queue
+from opportunities.suggestions import incremental
+from opportunities.suggestions import queue as match_queue
+from opportunities.suggestions.tasks import recompute_entry_task, recompute_full_task, sweep_match_queue
 from tests.conftest import requires_redis
 from tests.factories import PASSWORD
 
@@ -292,7 +293,7 @@ def cache_at(url):
 def test_a_company_saved_in_the_app_gets_its_suggestions_from_a_real_worker(
     world, company, sme_owner, login, monkeypatch
 ):
-    monkeypatch.setattr(suggestions, "DEBOUNCE_SECONDS", 2)
+    monkeypatch.setattr(match_queue, "DEBOUNCE_SECONDS", 2)
     client = login(sme_owner)
     with broker(settings.CELERY_BROKER_URL) as published, worker() as finished:
         # Two saves inside the debounce window: one queue entry, one recompute.
@@ -314,7 +315,7 @@ def test_a_company_saved_in_the_app_gets_its_suggestions_from_a_real_worker(
 @requires_redis
 @worker_db
 def test_a_transient_database_error_in_the_worker_is_retried_through_the_broker(world, monkeypatch):
-    real_recompute = suggestions.recompute_entry
+    real_recompute = incremental.recompute_entry
     attempts = []
 
     def recompute_entry(kind, object_id, engine=None):
@@ -323,7 +324,7 @@ def test_a_transient_database_error_in_the_worker_is_retried_through_the_broker(
             raise OperationalError("server closed the connection unexpectedly")
         return real_recompute(kind, object_id, engine)
 
-    monkeypatch.setattr(suggestions, "recompute_entry", recompute_entry)
+    monkeypatch.setattr(incremental, "recompute_entry", recompute_entry)
     # The first retry waits up to 2 s, drawn at random: make it one second exactly.
     monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", lambda **kwargs: 1)
     MatchQueue.objects.create(kind=OPPORTUNITY, object_id=world["cycling"].pk, dirty_since=timezone.now())

@@ -9,7 +9,7 @@ from labs.models import Lab
 from opportunities.demo import seed_opportunities
 from opportunities.demo_deals import seed_deal_flow
 from opportunities.models import Opportunity
-from opportunities.suggestions import recompute_full
+from opportunities.suggestions.full import recompute_full
 
 
 class Command(BaseCommand):

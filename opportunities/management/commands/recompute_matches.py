@@ -3,7 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from opportunities.models import MatchQueue
-from opportunities.suggestions import recompute_entry, recompute_full
+from opportunities.suggestions.full import recompute_full
+from opportunities.suggestions.incremental import recompute_entry
 
 
 class Command(BaseCommand):
@@ -17,8 +18,10 @@ class Command(BaseCommand):
             started = time.perf_counter()
             kept = recompute_full()
             if kept < 0:
-                self.stderr.write("A full recompute is already running; try again when it has finished.")
-                return
+                raise CommandError(
+                    "A full recompute is already running; this one stopped without recomputing. "
+                    "Try again when it has finished."
+                )
             self.stdout.write(f"Full recompute done: {kept} suggestions kept ({time.perf_counter() - started:.1f} s).")
             return
         done = failed = 0

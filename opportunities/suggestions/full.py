@@ -1,0 +1,133 @@
+"""The full recompute: every open opportunity against every company, stored in one transaction (see
+`storage`), never two at once (`full_recompute_lock`). It builds the processed corpus this process keeps
+for its incremental recomputes (`corpus`), and deletes the queue entries it covered (`entries`)."""
+
+import logging
+import time
+from contextlib import contextmanager
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from companies.models import Company
+
+from ..models import MatchQueue, Opportunity, Suggestion
+from .corpus import (
+    CACHE,
+    PER_COMPANY,
+    PER_OPPORTUNITY,
+    database_fingerprint,
+    new_engine,
+    one_writer_at_a_time,
+    publish_generation,
+    trust,
+)
+from .entries import entries_done
+from .loader import company_documents, consistent_reads, opportunity_documents
+from .storage import storage_for_connection
+
+logger = logging.getLogger(__name__)
+
+FULL_LOCK = 7_316_253  # PostgreSQL advisory lock: one full recompute at a time (held by the session)
+FULL_LOCK_KEY = "matching:full-recompute"  # the same elsewhere (SQLite, one process): a cache key
+FULL_LOCK_SECONDS = 30 * 60
+
+
+def recompute_full(engine=None, *, timings: dict | None = None) -> int:
+    """Every open opportunity against every company; returns the number of pairs kept (-1: another full
+    recompute is running). `timings` receives seconds per phase (see `match_bench`)."""
+    with full_recompute_lock() as acquired:
+        if not acquired:
+            logger.info("A full recompute is already running; this one stops.")
+            return -1
+        return _recompute_full(engine or new_engine(), timings if timings is not None else {})
+
+
+@contextmanager
+def full_recompute_lock():
+    """Yields whether this process may run a full recompute now. On PostgreSQL a session-level advisory
+    lock: it ends with the connection, so a worker killed mid-run leaves no lock behind. Elsewhere (the
+    embedded default runs tasks in-process) a cache key that expires after `FULL_LOCK_SECONDS`."""
+    if connection.vendor != "postgresql":
+        acquired = cache.add(FULL_LOCK_KEY, timezone.now().isoformat(), FULL_LOCK_SECONDS)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                cache.delete(FULL_LOCK_KEY)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_LOCK])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_LOCK])
+            except Exception:  # noqa: BLE001 - a broken connection: the lock went with it
+                connection.close()
+
+
+def full_recompute_running() -> bool:
+    """Whether another process holds the full-recompute lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid = 0 AND objid = %s AND objsubid = 1 AND pid <> pg_backend_pid() "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))",
+                [FULL_LOCK],
+            )
+            return cursor.fetchone()[0]
+    try:
+        return cache.get(FULL_LOCK_KEY) is not None
+    except Exception:  # noqa: BLE001 - a cache outage must not stop the worker
+        return False
+
+
+def _recompute_full(engine, timings: dict) -> int:
+    clock = time.perf_counter()
+    with consistent_reads():
+        synced_at = timezone.now()
+        companies, opportunities = company_documents(), opportunity_documents()
+        read = ({int(doc.id) for doc in companies}, {int(doc.id) for doc in opportunities})
+        seen = list(MatchQueue.objects.values_list("pk", "dirty_since"))
+        fingerprint, _changed = database_fingerprint()
+    timings["read"] = time.perf_counter() - clock
+    index = engine.index(companies, opportunities)
+    del companies, opportunities
+    computation = index.compute(PER_OPPORTUNITY, PER_COMPANY)
+    timings.update(index.timings)
+    clock = time.perf_counter()
+    with CACHE.lock:
+        CACHE.generation = None
+        with one_writer_at_a_time():
+            # Changes made since the data was read keep their entries (a newer dirty_since, or not seen).
+            entries_done(seen)
+            token = publish_generation()
+            storage_for_connection().store_full(computation, timings)
+            _drop_orphans(*read)
+            transaction.on_commit(lambda: trust(token))
+        last = {
+            side: {int(owner): (total, int(other)) for owner, (total, other) in computation.ranked_at(side, k).items()}
+            for side, k in (("opportunity", PER_OPPORTUNITY), ("company", PER_COMPANY))
+        }
+        CACHE.adopt(index, engine, synced_at, fingerprint, last)
+    timings["write"] = time.perf_counter() - clock
+    timings["explanations"] = index.timings.get("explanations", 0.0)
+    return len(computation)
+
+
+def _drop_orphans(company_ids: set[int], opportunity_ids: set[int]) -> None:
+    """Delete the rows of companies and opportunities that were read but are gone now: deleted while the
+    recompute ran, after their own suggestions (the table has no foreign-key constraints to stop it). One
+    deleted in the moment between this and the commit leaves rows no page shows (they join the company
+    and the opportunity), gone at the next full recompute."""
+    gone_companies = company_ids - set(Company.objects.values_list("pk", flat=True))
+    gone_opportunities = opportunity_ids - set(Opportunity.objects.values_list("pk", flat=True))
+    if gone_companies or gone_opportunities:
+        Suggestion.objects.filter(Q(company_id__in=gone_companies) | Q(opportunity_id__in=gone_opportunities)).delete()
