@@ -18,10 +18,10 @@ from accounts.models import User
 from creativelabs.celery import enqueue_on_commit
 
 from ..interests.selectors import company_recipients
-from ..interests.services import suggestion_for_pair
 from ..models import MAX_DEAL_VALUE, Deal, Interest, Introduction, Opportunity, Suggestion, SuggestionAction
 from ..notifications.services import notify
 from ..permissions import may_decide
+from ..suggestions.manual import suggestion_for_pair
 from .fees import CENT, fee_for
 from .links import check_confirmation_link
 from .selectors import introduction_refusal

@@ -24,6 +24,7 @@ from companies.models import Company
 from ..models import REPLY_DAYS, Interest, Opportunity, Status, Suggestion, SuggestionAction
 from ..notifications.services import notify
 from ..permissions import may_decide
+from ..suggestions.manual import suggestion_for_pair
 from .selectors import company_recipients, fee_note_digest, has_introduction, lab_recipients
 
 Decision = Suggestion.Decision
@@ -121,31 +122,6 @@ def _score_pair(opportunity: Opportunity, company: Company) -> tuple[float, list
         return 0.0, []
     best = ranked[0]
     return best.score, [{"name": p.name, "value": p.value, "detail": p.detail} for p in best.parts]
-
-
-def suggestion_for_pair(
-    *, opportunity: Opportunity, company: Company, score: float, parts: list, engine_version: str
-) -> tuple[Suggestion, bool]:
-    """The pair's suggestion, locked for a decision; added by hand (source "manual") when there is none.
-
-    The one place that writes a suggestion row besides the engine's recomputes (a company shortlisted by
-    hand, a company introduced without a suggestion). Call it inside the transaction that decides.
-    """
-    suggestion = Suggestion.objects.select_for_update().filter(opportunity=opportunity, company=company).first()
-    if suggestion is not None:
-        return suggestion, False
-    fields = {
-        "score": min(max(score, 0.0), 1.0),
-        "parts": parts,
-        "engine_version": engine_version,
-        "computed_at": timezone.now(),
-        "source": Suggestion.Source.MANUAL,
-    }
-    try:
-        with transaction.atomic():
-            return Suggestion.objects.create(opportunity=opportunity, company=company, **fields), True
-    except IntegrityError:  # added at the same moment by someone else (or by a recompute): decide on that one
-        return Suggestion.objects.select_for_update().get(opportunity=opportunity, company=company), False
 
 
 @transaction.atomic
