@@ -37,7 +37,7 @@ def member_with_a_suggestion(lab_a, company):
 def test_a_renamed_theme_shows_its_new_name_at_once(login, member_with_a_suggestion):
     client = login(member_with_a_suggestion)
     theme = Theme.objects.get(slug="mobility")
-    assert f"Works on {theme.name}." in client.get("/company/").content.decode()
+    assert f"Works on {theme.name_en}." in client.get("/company/").content.decode()
 
     theme.name_en = "Getting around town"
     theme.save()
