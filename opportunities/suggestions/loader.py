@@ -7,7 +7,6 @@ from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from companies.models import Company, PortfolioItem, Visibility
 
@@ -115,7 +114,8 @@ def company_documents(companies=None) -> list[CompanyDoc]:
 
 
 def open_opportunities():
-    return Opportunity.objects.published().filter(deadline__gte=timezone.localdate())
+    """What matching considers: the opportunities open for interest."""
+    return Opportunity.objects.open_for_interest()
 
 
 def opportunity_documents(opportunities=None) -> list[OpportunityDoc]:

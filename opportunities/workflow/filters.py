@@ -83,8 +83,8 @@ class OpportunityFilter(django_filters.FilterSet):
     def by_deadline(self, queryset, name, value):
         today = timezone.localdate()
         if value == "soon":
-            return queryset.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=14))
-        return queryset.filter(deadline__gte=today)
+            return queryset.open_for_interest().filter(deadline__lte=today + datetime.timedelta(days=14))
+        return queryset.open_for_interest()
 
     def in_language(self, queryset, name, value):
         # Languages are a short JSON list of codes; "contains" on the text works on every database.

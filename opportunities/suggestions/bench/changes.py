@@ -4,7 +4,6 @@ portfolio item, and an opportunity), remembered so they can be put back afterwar
 import random
 
 from django.db import transaction
-from django.utils import timezone
 
 from companies.models import Company, Discipline, Visibility
 from companies.services import company_update, portfolio_item_update
@@ -25,9 +24,7 @@ class Changes:
         self.disciplines = dict(Discipline.objects.values_list("slug", "pk"))
         self.themes = dict(Theme.objects.values_list("slug", "pk"))
         self.company_ids = list(Company.objects.filter(open_to_matching=True).values_list("pk", flat=True))
-        self.opportunity_ids = list(
-            Opportunity.objects.published().filter(deadline__gte=timezone.localdate()).values_list("pk", flat=True)
-        )
+        self.opportunity_ids = list(Opportunity.objects.open_for_interest().values_list("pk", flat=True))
         self.used: set[tuple[str, int]] = set()
         self.count = 0
         self.originals: list = []  # (model, pk, fields, {m2m name: ids}) to put back afterwards
