@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "labs",
     "companies",
     "opportunities",
+    "demo",
 ]
 
 MIDDLEWARE = [

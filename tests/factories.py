@@ -2,9 +2,9 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.demo import DEMO_TOTP_SECRET
 from accounts.models import User
 from companies.models import Company, Membership
+from demo.accounts import DEMO_TOTP_SECRET
 from labs.models import BusinessDeveloper, Country, EmbassyStaff, Lab, Post
 
 PASSWORD = "correct-horse-battery-9"

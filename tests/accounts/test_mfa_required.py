@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.demo import totp_code
+from demo.accounts import totp_code
 from tests.factories import PASSWORD, TOTP_SECRET, BusinessDeveloperFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

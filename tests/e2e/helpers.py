@@ -6,7 +6,7 @@ import time
 from allauth.mfa import app_settings as mfa_settings
 from playwright.sync_api import expect
 
-from accounts.demo import totp_code
+from demo.accounts import totp_code
 from tests.factories import PASSWORD, TOTP_SECRET
 
 

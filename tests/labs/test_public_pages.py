@@ -125,8 +125,8 @@ def test_seed_demo_refuses_production_without_the_flag(db):
 
 
 def test_demo_logins_work_for_each_role(client, db):
-    from accounts.demo import DEMO_PASSWORD, current_demo_totp_code
     from accounts.models import User
+    from demo.accounts import DEMO_PASSWORD, current_demo_totp_code
 
     call_command("seed_demo", "--allow-production")
     for email, needs_code in [

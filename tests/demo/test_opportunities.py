@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from opportunities.demo import OPPORTUNITIES
+from demo.opportunities import OPPORTUNITIES
 from opportunities.models import Opportunity, OpportunityEvent, Status
 
 pytestmark = pytest.mark.django_db

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from companies.demo import seed_companies
-from labs.demo import seed_programme
+from demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.companies import seed_companies
+from demo.deals import seed_deal_flow
+from demo.labs import seed_programme
+from demo.opportunities import seed_opportunities
 from labs.models import Lab
-from opportunities.demo import seed_opportunities
-from opportunities.demo_deals import seed_deal_flow
 from opportunities.models import Opportunity
 from opportunities.suggestions.full import recompute_full
 

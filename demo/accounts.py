@@ -1,6 +1,7 @@
 """Demo logins: verified e-mail, a shared password and, for staff roles, a known TOTP secret.
 
-Only for demonstration databases: the password and the TOTP secret are printed in the README.
+Only for demonstration databases: the password and the TOTP secret (`data/users.json`) are printed in
+the README. The secret is Base32; add it to an authenticator app, or run `python manage.py demo_totp`.
 """
 
 import time
@@ -13,9 +14,10 @@ from django.utils import timezone
 
 from accounts.models import User
 
-DEMO_PASSWORD = "creative-labs-demo"
-# Base32; add it to an authenticator app, or run `python manage.py demo_totp`.
-DEMO_TOTP_SECRET = "CLDEMOCLDEMOCLDEMOCLDEMOCLDEMO23"
+from .loader import load
+
+DEMO_PASSWORD: str = load("users.json")["password"]
+DEMO_TOTP_SECRET: str = load("users.json")["totp_secret"]
 
 
 def demo_user(email: str, full_name: str, *, language: str = "en", is_staff: bool = False, mfa: bool = False) -> User:

@@ -9,10 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from opportunities.demo_deals import ANNA, MARIA, SME_OWNER
 from opportunities.models import Deal, Interest, Introduction, Notification, Suggestion
 
 pytestmark = pytest.mark.django_db
+
+ANNA = "anna.berlin@demo.creativelabs.example"
+MARIA = "maria.newyork@demo.creativelabs.example"
+SME_OWNER = "sme.owner@demo.creativelabs.example"
 
 
 @pytest.fixture

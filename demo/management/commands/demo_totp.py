@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_TOTP_SECRET, current_demo_totp_code
+from demo.accounts import DEMO_TOTP_SECRET, current_demo_totp_code
 
 
 class Command(BaseCommand):

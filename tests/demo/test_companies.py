@@ -9,9 +9,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-from companies.demo import COMPANIES
 from companies.models import Company, Discipline, PortfolioFile, PortfolioItem, Visibility
-from opportunities.demo_deals import CONTACTS as DEAL_STORY_CONTACTS
+from demo.companies import COMPANIES
+from demo.deals import CONTACTS as DEAL_STORY_CONTACTS
 
 from .conftest import stored_files
 

@@ -1,0 +1,183 @@
+"""Demo opportunities: sixteen believable, fictional local demands across the three focus countries.
+
+Every workflow state is represented, and each opportunity reaches its state through the real services
+(`opportunity_create`, `opportunity_transition`, `opportunity_expire`) with the demo business developers and
+embassy staff as actors, so the history, notifications and timestamps look like real use. Afterwards the
+timeline is spread back over the past weeks, so "newest first" and the history read naturally.
+
+Clients, people and budgets are invented; cities are real. Most briefs are in English, two in Dutch. The
+themes and disciplines are chosen so that demo companies (`data/companies.json`) match some of them.
+Idempotent: an opportunity whose title already exists is left alone. Demo notifications are never e-mailed.
+
+Keys of an opportunity in `data/opportunities.json`: title, lab, author (a business developer's e-mail),
+status, city, client, client_public, themes, required, nice (discipline slugs), budget, currency, deadline
+(days from today; for closed and expired ones the deadline that has passed), start (days from today),
+languages, summary, brief, fee (optional override of the Lab's default), fee_note, age (days since it was
+created), sent_back / note (reasons). `reviewers` names who reviews for a Lab: the embassy staff member of
+its country.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from companies.models import Discipline
+from labs.models import BusinessDeveloper, Lab, Theme
+from opportunities.models import Notification, Opportunity, OpportunityEvent, Status
+from opportunities.workflow.services import opportunity_create, opportunity_expire, opportunity_transition
+
+from .loader import load
+
+
+def _opportunity(spec: dict) -> dict:
+    return {
+        **spec,
+        "status": Status(spec["status"]),
+        "budget": Opportunity.Budget(spec["budget"]),
+        "currency": Opportunity.Currency(spec["currency"]),
+    }
+
+
+REVIEWER: dict[str, str] = load("opportunities.json")["reviewers"]
+OPPORTUNITIES: list[dict] = [_opportunity(spec) for spec in load("opportunities.json")["opportunities"]]
+
+
+def seed_opportunities() -> int:
+    """Create the demo opportunities that don't exist yet (matched on title); returns how many were created.
+
+    Needs the Labs and staff of `demo.labs.seed_programme`.
+    """
+    with transaction.atomic():
+        existing = set(
+            Opportunity.objects.filter(title__in=[s["title"] for s in OPPORTUNITIES]).values_list("title", flat=True)
+        )
+        people = {spec["author"] for spec in OPPORTUNITIES} | set(REVIEWER.values())
+        users = {user.email: user for user in User.objects.filter(email__in=sorted(people))}
+        labs = {lab.slug: lab for lab in Lab.objects.select_related("country")}
+        themes = {theme.slug: theme for theme in Theme.objects.all()}
+        disciplines = {discipline.slug: discipline for discipline in Discipline.objects.all()}
+        developers = {bd.user.email: bd for bd in BusinessDeveloper.objects.select_related("user")}
+        created = []
+        for spec in OPPORTUNITIES:
+            if spec["title"] in existing:
+                continue
+            created.append(_seed_one(spec, users, labs, themes, disciplines, developers))
+        # The demo tells its story in the app only: mark its notifications as sent, so no e-mail goes out.
+        Notification.objects.filter(opportunity__in=created, emailed_at=None).update(emailed_at=timezone.now())
+    return len(created)
+
+
+def _seed_one(spec, users, labs, themes, disciplines, developers) -> Opportunity:
+    if len(spec["summary"]) > 300:
+        raise ValueError(f"Summary too long for a demo opportunity: {spec['title']}")
+    today = timezone.localdate()
+    lab = labs[spec["lab"]]
+    author = users[spec["author"]]
+    reviewer = users[REVIEWER[spec["lab"]]]
+    status = spec["status"]
+    passed = status in (Status.CLOSED_WON, Status.CLOSED_NOT_WON, Status.EXPIRED)
+    # A deadline that has passed was in the future while the opportunity was open.
+    open_deadline = today + datetime.timedelta(days=abs(spec["deadline"]) + 30 if passed else spec["deadline"])
+    data = {
+        "lab": lab,
+        "title": spec["title"],
+        "summary": spec["summary"],
+        "brief": spec["brief"],
+        "client_name": spec["client"],
+        "client_is_public": spec["client_public"],
+        "country": lab.country,
+        "city": spec["city"],
+        "budget_band": spec["budget"],
+        "currency": spec["currency"],
+        "expected_start": today + datetime.timedelta(days=spec["start"]),
+        "deadline": open_deadline,
+        "languages": spec["languages"],
+        "fee_percentage": spec.get("fee", lab.default_fee_percentage),
+        "fee_note": spec["fee_note"],
+    }
+    contacts = [developers[spec["author"]]]
+    m2m = {
+        "themes": [themes[slug] for slug in spec["themes"]],
+        "required_disciplines": [disciplines[slug] for slug in spec["required"]],
+        "nice_disciplines": [disciplines[slug] for slug in spec["nice"]],
+        "contacts": contacts,
+    }
+    opportunity = opportunity_create(user=author, data=data, m2m=m2m)
+
+    def step(name: str, user: User, note: str = "") -> None:
+        opportunity_transition(opportunity=opportunity, user=user, name=name, note=note)
+
+    if spec.get("sent_back"):
+        step("submit", author)
+        step("send_back", reviewer, spec["sent_back"])
+    if status == Status.DRAFT:
+        pass
+    elif status == Status.SUBMITTED:
+        step("submit", author)
+    elif status == Status.REJECTED:
+        step("submit", author)
+        step("reject", reviewer, spec["note"])
+    else:
+        if lab.is_trusted:
+            step("publish_directly", author)
+        else:
+            step("submit", author)
+            step("publish", reviewer)
+        if passed:
+            Opportunity.objects.filter(pk=opportunity.pk).update(
+                deadline=today + datetime.timedelta(days=spec["deadline"])
+            )
+        if status == Status.EXPIRED:
+            opportunity_expire(opportunity=opportunity, today=today)
+        elif status == Status.CLOSED_WON:
+            step("close_won", author, spec["note"])
+        elif status == Status.CLOSED_NOT_WON:
+            step("close_not_won", author, spec["note"])
+        elif status == Status.WITHDRAWN:
+            step("withdraw", author, spec["note"])
+    _spread_over_time(opportunity, spec)
+    opportunity.refresh_from_db()
+    if opportunity.status != status:
+        raise RuntimeError(f"Demo opportunity {spec['title']!r} ended up {opportunity.status}, not {status}.")
+    return opportunity
+
+
+def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
+    """Move the history back in time: created `age` days ago, each step a day or so after the one before.
+
+    A closing step comes when it would have: the day after the deadline for an expired opportunity, some days
+    after it for a closed one, recently for a withdrawn one.
+    """
+    now = timezone.now()
+    start = now - datetime.timedelta(days=spec["age"])
+    events = list(OpportunityEvent.objects.filter(opportunity=opportunity).order_by("created_at", "id"))
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=spec["deadline"]), datetime.time(9))
+    )
+    ending = {
+        Status.EXPIRED: deadline + datetime.timedelta(days=1),
+        Status.CLOSED_WON: deadline + datetime.timedelta(days=12),
+        Status.CLOSED_NOT_WON: deadline + datetime.timedelta(days=9),
+        Status.WITHDRAWN: now - datetime.timedelta(days=2),
+    }.get(spec["status"])
+    moments = {}
+    moment = start
+    for index, event in enumerate(events):
+        if index:
+            moment += datetime.timedelta(days=1, hours=3)
+        if ending is not None and index == len(events) - 1:
+            moment = max(moment, min(ending, now - datetime.timedelta(hours=1)))
+        OpportunityEvent.objects.filter(pk=event.pk).update(created_at=moment)
+        moments[event.action] = moment  # the last time each step was taken
+    changes = {"created_at": start}
+    Action = OpportunityEvent.Action
+    if Action.SUBMITTED in moments:
+        changes["submitted_at"] = moments[Action.SUBMITTED]
+    if Action.PUBLISHED in moments:
+        changes["published_at"] = moments[Action.PUBLISHED]
+    Opportunity.objects.filter(pk=opportunity.pk).update(**changes)
+    # Notifications are named after the step they tell about.
+    for kind, moment in moments.items():
+        Notification.objects.filter(opportunity=opportunity, kind=kind).update(created_at=moment)
