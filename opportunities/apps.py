@@ -13,14 +13,12 @@ class OpportunitiesConfig(AppConfig):
 
         from .deals import tasks as _deals  # noqa: F401
         from .interests import tasks as _interests  # noqa: F401
-        from .matching.text import warm_up
         from .notifications import emails as _emails  # noqa: F401
         from .notifications import tasks as _notifications  # noqa: F401
         from .suggestions import tasks as _suggestions  # noqa: F401
         from .workflow import tasks as _workflow  # noqa: F401
 
         worker_process_init.connect(_warm_up_matching, weak=False, dispatch_uid="opportunities.warm_up")
-        self._warm_up = warm_up
 
 
 def _warm_up_matching(**kwargs) -> None:
