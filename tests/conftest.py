@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from labs.models import Country
+from opportunities.models import Status
 
 from .factories import (
     BusinessDeveloperFactory,
@@ -21,6 +22,7 @@ from .factories import (
     UserFactory,
     give_mfa,
 )
+from .opportunities.factories import OpportunityFactory
 
 requires_postgres = pytest.mark.skipif(
     not settings.USING_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
@@ -88,6 +90,12 @@ def _check_redis_database(url: str, worker: str) -> None:
 
 
 _own_redis_database_per_xdist_worker()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hundreds of people are made in the tests; what their passwords are hashed with doesn't matter."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -189,6 +197,14 @@ def admin_user(db):
 def plain_user(db):
     """Logged in, verified, but no role yet (a new SME before registering a company)."""
     return UserFactory(email="new@person.example")
+
+
+@pytest.fixture
+def opportunity(lab_a, developer_a):
+    """A published opportunity of Lab A, by its business developer."""
+    return OpportunityFactory(
+        lab=lab_a, created_by=developer_a, status=Status.PUBLISHED, title="Safe cycling to school"
+    )
 
 
 @pytest.fixture
