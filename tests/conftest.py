@@ -82,10 +82,10 @@ def _check_redis_database(url: str, worker: str) -> None:
         redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
     except redis.ResponseError as exc:
         raise pytest.UsageError(
-            f"xdist worker {worker} would use Redis at {url}: {exc}. Use a lower database in REDIS_URL "
-            "or fewer workers (-n)."
+            f"xdist worker {worker} would use Redis database {urlsplit(url).path.strip('/')}: {exc}. "
+            "Use a lower database in REDIS_URL or fewer workers (-n)."
         ) from exc
-    except redis.ConnectionError:
+    except (redis.ConnectionError, redis.TimeoutError):
         pass
 
 
