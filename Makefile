@@ -40,8 +40,12 @@ check: $(STAMP) messages static
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# In parallel, one pytest-xdist worker per core (TEST_WORKERS=0 runs serially). Each worker has its
+# own test database, Redis database and live-server port; the static files are collected before
+# the workers start, never by one of them (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: lint check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 demo: $(STAMP)
 	$(BIN)/python manage.py seed_demo

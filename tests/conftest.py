@@ -1,12 +1,16 @@
-"""Shared fixtures: the named people of the programme, and test isolation for Celery and the cache."""
+"""Shared fixtures: the named people of the programme, and test isolation for Celery, the cache,
+static files and parallel runs (pytest-xdist, `make test`)."""
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.management import call_command
 
 from labs.models import Country
+from opportunities.models import Status
 
 from .factories import (
     BusinessDeveloperFactory,
@@ -18,6 +22,7 @@ from .factories import (
     UserFactory,
     give_mfa,
 )
+from .opportunities.factories import OpportunityFactory
 
 requires_postgres = pytest.mark.skipif(
     not settings.USING_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
@@ -25,10 +30,72 @@ requires_postgres = pytest.mark.skipif(
 requires_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis: set REDIS_URL=redis://...")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _static_manifest():
-    """Templates resolve {% static %} through the manifest: collect once per run, so it is fresh."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+def pytest_configure(config):
+    """Templates resolve {% static %} through the manifest: collect once per run, so it is fresh.
+
+    Only the process that runs the session does it, before any test: under pytest-xdist that is the
+    controller, which starts the workers only after this (in pytest_sessionstart), so no two
+    processes ever write var/staticfiles at once and every worker reads a complete manifest.
+    """
+    if not hasattr(config, "workerinput"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _redis_url_for_xdist_worker(url: str, worker: str) -> str:
+    """`url` with its database number moved on by the worker's index: gw0 keeps it, gw1 takes the next."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _own_redis_database_per_xdist_worker() -> None:
+    """Under pytest-xdist every worker gets a Redis database of its own, for the cache and the broker.
+
+    The workers of one run share one Redis server; clearing the cache's keys between tests, rate-limit
+    counters, locks and broker queues of one worker must never touch another's. Settings are read once
+    per process before any conftest is imported, so this moves them on here, before the first cache
+    or broker connection is made; a subprocess a test starts inherits the worker's database through
+    the environment.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        url = getattr(settings, name)
+        if not url.startswith(("redis://", "rediss://")):
+            continue
+        own = _redis_url_for_xdist_worker(url, worker)
+        _check_redis_database(own, worker)
+        setattr(settings, name, own)
+        os.environ[name] = own
+        if name == "REDIS_URL":
+            settings.CACHES["default"]["LOCATION"] = own
+    from creativelabs.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+
+
+def _check_redis_database(url: str, worker: str) -> None:
+    # An index past the server's last database would only show as an always-empty cache
+    # (the cache fails soft): say so instead. An unreachable Redis is left to the tests.
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.ResponseError as exc:
+        raise pytest.UsageError(
+            f"xdist worker {worker} would use Redis database {urlsplit(url).path.strip('/')}: {exc}. "
+            "Use a lower database in REDIS_URL or fewer workers (-n)."
+        ) from exc
+    except (redis.ConnectionError, redis.TimeoutError):
+        pass
+
+
+_own_redis_database_per_xdist_worker()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hundreds of people are made in the tests; what their passwords are hashed with doesn't matter."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -133,6 +200,14 @@ def plain_user(db):
 
 
 @pytest.fixture
+def opportunity(lab_a, developer_a):
+    """A published opportunity of Lab A, by its business developer."""
+    return OpportunityFactory(
+        lab=lab_a, created_by=developer_a, status=Status.PUBLISHED, title="Safe cycling to school"
+    )
+
+
+@pytest.fixture
 def login(client):
     """Log `user` in on the test client, as after a complete (MFA) login."""
 
@@ -153,3 +228,11 @@ if os.environ.get("CI"):
             missing.append("REDIS_URL")
         if missing:
             raise pytest.UsageError(f"CI must run with {', '.join(missing)} set.")
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Files a test stores go to its own folder, so it can see exactly what is stored (`stored_files`)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    return settings.MEDIA_ROOT

@@ -95,3 +95,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
     role = Membership.Role.OWNER
+
+
+def stored_files(media_root) -> list[str]:
+    """The files under a test's media folder (see the `media_in_tmp` fixture), relative to it."""
+    return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())

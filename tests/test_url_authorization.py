@@ -132,12 +132,6 @@ class World:
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32  # served as stored; its content does not matter here
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hundreds of users are made here; the default hasher would take most of the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def _handler():
     """One request handler for all cases: loading the middleware (WhiteNoise indexes every static

@@ -10,19 +10,13 @@ from django.test import Client
 from accounts.models import NotificationPreference, SentDigest, User
 from accounts.services import PREFERENCE_FIELDS_NOT_EXPORTED
 from creativelabs.mail import send_templated_mail
-from opportunities.models import Notification, Status
+from opportunities.models import Notification
 from opportunities.notifications.emails import send_notification_email, unsubscribe_link
 from opportunities.notifications.preferences import Category, category_of, unsubscribe_token, unsubscribe_url
-from tests.opportunities.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS_URL = "/accounts/notifications/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def preference(user) -> NotificationPreference:
@@ -106,11 +100,6 @@ def test_the_settings_page_is_linked_from_the_profile_and_the_notifications(logi
 )
 def test_every_kind_has_a_category(kind, category):
     assert category_of(kind) == category
-
-
-@pytest.fixture
-def opportunity(lab_a, developer_a):
-    return OpportunityFactory(lab=lab_a, created_by=developer_a, status=Status.PUBLISHED, title="Safe cycling")
 
 
 def notification(user, kind, opportunity) -> Notification:

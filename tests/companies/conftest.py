@@ -6,15 +6,9 @@ from PIL import Image
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploaded files of a test go to its own folder, so tests can see exactly what is stored."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media_root) -> list[str]:
-    return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+def _media_in_tmp(media_in_tmp):
+    """Uploaded files of every test here go to the test's own folder."""
+    return media_in_tmp
 
 
 def png_upload(name="work.png", size=(64, 48), color=(30, 120, 200)) -> SimpleUploadedFile:

@@ -5,8 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from companies.models import PortfolioFile, PortfolioItem
 from companies.services import portfolio_file_add, portfolio_item_create
+from tests.factories import stored_files
 
-from .conftest import pdf_upload, png_upload, stored_files
+from .conftest import pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from accounts.services import USER_FIELDS_NOT_EXPORTED
 from companies.models import Company, PortfolioItem
 from companies.selectors import COMPANY_FIELDS_NOT_EXPORTED, PORTFOLIO_FIELDS_NOT_EXPORTED
 from companies.services import portfolio_file_add, portfolio_item_create
+from tests.factories import stored_files
 
-from .conftest import png_upload, stored_files
+from .conftest import png_upload
 
 pytestmark = pytest.mark.django_db
 

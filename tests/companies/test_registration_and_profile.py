@@ -4,9 +4,9 @@ import pytest
 
 from companies.models import Company, Membership
 from labs.models import Theme
-from tests.factories import CompanyFactory
+from tests.factories import CompanyFactory, stored_files
 
-from .conftest import png_upload, stored_files
+from .conftest import png_upload
 
 pytestmark = pytest.mark.django_db
 

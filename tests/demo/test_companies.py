@@ -12,8 +12,7 @@ from django.core.management import call_command
 from companies.models import Company, Discipline, PortfolioFile, PortfolioItem, Visibility
 from demo.companies import COMPANIES
 from demo.deals import CONTACTS as DEAL_STORY_CONTACTS
-
-from .conftest import stored_files
+from tests.factories import stored_files
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import factory
 import psycopg2
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from companies.models import Discipline
@@ -164,6 +164,19 @@ def full_recompute_elsewhere():
         yield kill
     finally:
         other.close()
+        _wait_until_ended(pid)
+
+
+def _wait_until_ended(pid: int) -> None:
+    """Closing a connection returns before its server process has ended and let go of its locks; a test
+    that takes the lock next must not find it still held (more likely on a busy machine, with parallel workers)."""
+    with contextlib.suppress(DatabaseError):  # the test's own connection broken: nothing to wait with
+        for _ in range(100):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+                if cursor.fetchone() is None:
+                    return
+            time.sleep(0.05)
 
 
 def held_full_locks() -> int:
@@ -173,7 +186,9 @@ def held_full_locks() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 "
-            "AND objid = %s AND objsubid = 1",
+            "AND objid = %s AND objsubid = 1 "
+            # pg_locks lists every database of the server: parallel workers' test databases hold theirs.
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [full.FULL_LOCK],
         )
         return cursor.fetchone()[0]

@@ -96,11 +96,6 @@ def run_alerts(django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture
-def opportunity(lab_a, developer_a):
-    return published(lab_a, created_by=developer_a)
-
-
 # --- Immediate alerts ------------------------------------------------------------------------------------------------
 
 
@@ -353,16 +348,6 @@ def test_a_developer_who_opted_out_gets_no_lab_digest(lab_activity, developer_a,
 
 
 # --- A mail server that fails ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def eager_retries():
-    """Eager tasks that raise propagate at once (the test settings); a worker would retry them instead."""
-    from creativelabs.celery import app
-
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
 
 
 @pytest.mark.usefixtures("eager_retries")

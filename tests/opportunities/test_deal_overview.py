@@ -21,7 +21,7 @@ D = Decimal
 
 
 @pytest.fixture
-def colleague_a(lab_a):
+def zoe_of_lab_a(lab_a):
     return BusinessDeveloperFactory(lab=lab_a, user=UserFactory(email="second@lab-a.example", full_name="Zoe")).user
 
 
@@ -41,13 +41,13 @@ def deal(lab, developer, *, value, currency, percentage, state, closed_on, compa
 
 
 @pytest.fixture
-def deals(lab_a, lab_b, developer_a, colleague_a, developer_b):
+def deals(lab_a, lab_b, developer_a, zoe_of_lab_a, developer_b):
     return {
         "a1": deal(lab_a, developer_a, value="10000.00", currency="EUR", percentage=D("5"), state="confirmed",
                    closed_on=datetime.date(2024, 3, 1)),
         "a2": deal(lab_a, developer_a, value="2000.50", currency="EUR", percentage=D("7.5"), state="awaiting",
                    closed_on=datetime.date(2025, 5, 2)),
-        "a3": deal(lab_a, colleague_a, value="3000", currency="USD", percentage=D("5"), state="disputed",
+        "a3": deal(lab_a, zoe_of_lab_a, value="3000", currency="USD", percentage=D("5"), state="disputed",
                    closed_on=datetime.date(2025, 6, 3)),
         "b1": deal(lab_b, developer_b, value="50000", currency="CNY", percentage=D("10"), state="confirmed",
                    closed_on=datetime.date(2024, 7, 4)),
@@ -70,7 +70,7 @@ def grouped(groups) -> dict:
     return {group.label: totals(group.totals) for group in groups}
 
 
-def test_a_developer_sees_their_labs_deals_with_totals_per_currency(deals, developer_a, colleague_a):
+def test_a_developer_sees_their_labs_deals_with_totals_per_currency(deals, developer_a, zoe_of_lab_a):
     response = as_user(developer_a).get("/deals/")
     assert response.status_code == 200
     assert {d.pk for d in response.context["deals"]} == {deals["a1"].pk, deals["a2"].pk, deals["a3"].pk}

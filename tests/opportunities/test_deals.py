@@ -41,6 +41,7 @@ LINK = re.compile(r"/deals/confirm/([^/\s]+)/")
 
 @pytest.fixture
 def opportunity(lab_a, developer_a):
+    """Here the opportunity's fee is 7.50 %; it stands in for the shared one (tests/conftest.py, 5 %)."""
     return OpportunityFactory(
         lab=lab_a,
         created_by=developer_a,

@@ -10,7 +10,7 @@ from django.core import mail
 
 from opportunities.interests.tasks import remind_unanswered_interests
 from opportunities.models import Interest, Introduction, Notification, Status
-from tests.factories import BusinessDeveloperFactory, CompanyFactory, UserFactory
+from tests.factories import CompanyFactory
 
 from .factories import InterestFactory, OpportunityFactory
 
@@ -20,18 +20,6 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime.datetime(2030, 3, 11, 9, 30, tzinfo=AMSTERDAM)
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
-
-
-@pytest.fixture
-def colleague_a(lab_a):
-    return BusinessDeveloperFactory(lab=lab_a, user=UserFactory(email="colleague@lab-a.example")).user
-
-
-@pytest.fixture
-def opportunity(lab_a, developer_a):
-    return OpportunityFactory(
-        lab=lab_a, created_by=developer_a, status=Status.PUBLISHED, title="Safe cycling to school"
-    )
 
 
 @pytest.fixture

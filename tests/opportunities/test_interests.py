@@ -13,7 +13,7 @@ from opportunities.interests import selectors as interest_selectors
 from opportunities.interests import services as interests
 from opportunities.models import Interest, Notification, Status, Suggestion, SuggestionAction
 from opportunities.suggestions.full import recompute_full
-from tests.factories import BusinessDeveloperFactory, CompanyFactory, MembershipFactory, UserFactory
+from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 
 from .factories import InterestFactory, OpportunityFactory
 
@@ -23,13 +23,9 @@ FEE_NOTE = "Introduction to the city and local follow-up."
 
 
 @pytest.fixture
-def colleague_a(lab_a):
-    """A second business developer of Lab A, the opportunity's contact."""
-    return BusinessDeveloperFactory(lab=lab_a, user=UserFactory(email="colleague@lab-a.example")).user
-
-
-@pytest.fixture
 def opportunity(lab_a, developer_a, colleague_a):
+    """Here the opportunity states its fee terms (7.50 % and a note) and has Lab A's colleague as its
+    contact; it stands in for the plainer shared one (tests/conftest.py)."""
     return OpportunityFactory(
         lab=lab_a,
         created_by=developer_a,

@@ -14,7 +14,7 @@ from opportunities.models import Notification, Opportunity, Status
 from opportunities.notifications.emails import send_notification_email, send_unsent_notification_emails
 from opportunities.workflow.services import opportunity_transition
 from opportunities.workflow.tasks import expire_and_remind
-from tests.factories import BusinessDeveloperFactory, EmbassyStaffFactory, PostFactory, UserFactory
+from tests.factories import EmbassyStaffFactory, PostFactory, UserFactory
 
 from .factories import OpportunityFactory
 
@@ -27,12 +27,6 @@ DAY = datetime.timedelta(days=1)
 REASON = "Please name the district and the budget."
 LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 KIND = {"send_back": "sent_back", "reject": "rejected", "publish": "published"}
-
-
-@pytest.fixture
-def colleague_a(lab_a):
-    """A second business developer of Lab A, named as a contact."""
-    return BusinessDeveloperFactory(lab=lab_a, user=UserFactory(email="colleague@lab-a.example")).user
 
 
 @pytest.fixture
@@ -233,16 +227,6 @@ def test_a_failing_mail_server_does_not_fail_the_review(
         assert send_unsent_notification_emails() == 0
     assert recipients() == [["bd@lab-a.example"], ["colleague@lab-a.example"]]
     assert not Notification.objects.filter(emailed_at=None).exists()
-
-
-@pytest.fixture
-def eager_retries():
-    """Eager tasks that raise propagate at once (the test settings); a worker would retry them instead."""
-    from creativelabs.celery import app
-
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
 
 
 @pytest.mark.usefixtures("eager_retries")

@@ -274,8 +274,17 @@ class PrivateRedis:
 def private_redis(tmp_path):
     if not shutil.which("redis-server"):
         pytest.skip("needs the redis-server program to start a private Redis")
-    server = PrivateRedis(tmp_path)
-    server.start()
+    # The port is free when probed, but another process (a parallel test run's private Redis, say)
+    # may take it before redis-server binds it: then try another.
+    for attempt in range(3):
+        server = PrivateRedis(tmp_path)
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            server.stop()
+            if attempt == 2:
+                raise
     yield server
     server.stop()
 

@@ -88,12 +88,6 @@ def snapshot(opportunity: Opportunity) -> tuple:
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hundreds of people are made here; their passwords don't matter."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def draft_of_lab_a(lab_a, developer_a):
     return OpportunityFactory(lab=lab_a, created_by=developer_a)
