@@ -4,15 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from accounts.views import set_language
-from labs.views import home
-
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Creative Labs"
 admin.site.site_title = "Creative Labs admin"
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", include("labs.site_urls")),
     path(
         "privacy/",
         TemplateView.as_view(
@@ -21,7 +18,6 @@ urlpatterns = [
         name="privacy",
     ),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
