@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from creativelabs.validators import single_line
+
 from .models import User
 
 
@@ -20,7 +22,10 @@ def _terms_label():
 
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=150,
+        validators=[single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     accept_terms = forms.BooleanField(
         label=lazy(_terms_label, str)(),

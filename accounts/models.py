@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from creativelabs.validators import single_line
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -32,7 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an e-mail address. Roles live in labs/ and companies/."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True, validators=[single_line])
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en"
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from creativelabs.translation import BilingualName
+from creativelabs.validators import single_line
 
 from .permissions import is_member_of, sees_every_company
 
@@ -55,7 +56,7 @@ class Company(models.Model):
         SMALL = "10-49", _("10–49 people")
         MEDIUM = "50-249", _("50–249 people")
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
     slug = models.SlugField(_("slug"), unique=True, max_length=170)
     kvk_number = models.CharField(_("Chamber of Commerce (KvK) number"), max_length=8, unique=True)
     website = models.URLField(_("website"), blank=True)
@@ -155,7 +156,7 @@ class PortfolioItem(models.Model):
     MAX_PDFS = 2
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="portfolio", verbose_name=_("company"))
-    title = models.CharField(_("title"), max_length=150)
+    title = models.CharField(_("title"), max_length=150, validators=[single_line])
     client = models.CharField(_("client"), max_length=150, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     country = CountryField(_("country of the work"), blank=True)

@@ -1,6 +1,31 @@
-"""Serving stored uploads: only from views that have already checked who may see them."""
+"""Uploads: received under names the client does not choose, and served only from views that have
+already checked who may see them."""
 
+import tempfile
+
+from django.conf import settings
+from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
 from django.http import FileResponse, Http404
+
+
+class _NamelessTemporaryUploadedFile(TemporaryUploadedFile):
+    """Django's temporary upload file, without the client's extension in its name on disk (a long one made
+    the name too long for the file system)."""
+
+    def __init__(self, name, content_type, size, charset, content_type_extra=None):
+        file = tempfile.NamedTemporaryFile(suffix=".upload", dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
+        UploadedFile.__init__(self, file, name, content_type, size, charset, content_type_extra)
+
+
+class SafeTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Large uploads go to a temporary file whose name has no part the client chose."""
+
+    def new_file(self, *args, **kwargs):
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = _NamelessTemporaryUploadedFile(
+            self.file_name, self.content_type, 0, self.charset, self.content_type_extra
+        )
 
 
 def uploaded_file_response(field, *, content_type: str, download_name: str | None = None):

@@ -34,7 +34,8 @@ def send_templated_mail(
         context.update(unsubscribe_url=url, unsubscribe_label=unsubscribe.label)
         headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{name}_subject.txt", context).strip()
+        # One line, whatever the names in it hold: a header is never built from a line break.
+        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
         text = render_to_string(f"emails/{name}_body.txt", context)
         html = render_to_string(f"emails/{name}_body.html", context)
         if unsubscribe is not None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from creativelabs.translation import BilingualName, in_active_language
+from creativelabs.validators import single_line
 
 MAX_FEE_PERCENTAGE = Decimal("25")
 
@@ -55,7 +56,7 @@ class Lab(models.Model):
     """A Creative Lab: a small public-private team in a focus country."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[single_line])
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="labs", verbose_name=_("country"))
     city = models.CharField(_("city"), max_length=100)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -104,7 +105,7 @@ class Post(models.Model):
         EMBASSY = "embassy", _("Embassy")
         CONSULATE = "consulate", _("Consulate-General")
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="posts", verbose_name=_("country"))
     city = models.CharField(_("city"), max_length=100)
@@ -131,8 +132,8 @@ class Theme(BilingualName, models.Model):
     """A societal theme (mobility, elderly care, ...) curated by embassy staff."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, validators=[single_line])
+    name_nl = models.CharField(_("name (Dutch)"), max_length=100, validators=[single_line])
     description_en = models.TextField(_("description (English)"), blank=True)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     countries = models.ManyToManyField(Country, blank=True, related_name="themes", verbose_name=_("countries"))

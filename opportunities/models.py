@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import LANGUAGES
+from creativelabs.validators import single_line
 from labs.models import MAX_FEE_PERCENTAGE
 
 
@@ -68,7 +69,7 @@ class Opportunity(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     summary = models.CharField(_("summary"), max_length=300, help_text=_("Public: shown to everyone."))
     brief = models.TextField(_("full brief"), help_text=_("Shown to logged-in companies."))
     client_name = models.CharField(_("local client"), max_length=200, blank=True)
@@ -450,7 +451,7 @@ class Introduction(models.Model):
 
     interest = models.OneToOneField(Interest, on_delete=models.CASCADE, related_name="introduction")
     introduced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    client_contact_name = models.CharField(_("client contact"), max_length=150)
+    client_contact_name = models.CharField(_("client contact"), max_length=150, validators=[single_line])
     client_contact_email = models.EmailField(_("client contact e-mail"))
     client_contact_phone = models.CharField(_("client contact phone"), max_length=40, blank=True)
     note = models.TextField(_("introduction note"), max_length=2000, blank=True)

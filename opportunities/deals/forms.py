@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from creativelabs.validators import single_line
 from labs.models import Lab
 
 from ..models import Deal, Introduction, Opportunity
@@ -20,7 +21,7 @@ def _clean_phone(value: str) -> str:
 
 
 class IntroductionForm(forms.Form):
-    client_contact_name = forms.CharField(label=_("Client contact's name"), max_length=150)
+    client_contact_name = forms.CharField(label=_("Client contact's name"), max_length=150, validators=[single_line])
     client_contact_email = forms.EmailField(label=_("Client contact's e-mail address"), max_length=254)
     client_contact_phone = forms.CharField(
         label=_("Client contact's phone"),
