@@ -33,10 +33,6 @@ class Scope:
     def covers(self, opportunity) -> bool:
         return self.everything or opportunity.lab_id in self.lab_ids or opportunity.country_id in self.country_ids
 
-    def covers_lab(self, lab_id: int, country_id: int) -> bool:
-        """A Lab's work as a whole (its deals on the overview): its own people, or its country's post."""
-        return self.everything or lab_id in self.lab_ids or country_id in self.country_ids
-
     def q(self, path: str = "", *, country: str = "country_id") -> Q:
         """The same rule as a filter on the opportunity reached through `path` (e.g. "opportunity__").
 

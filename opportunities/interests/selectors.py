@@ -11,8 +11,8 @@ from accounts.models import User
 from accounts.roles import roles_of
 from companies.models import Company
 
-from ..models import BAND_FLOORS, Interest, Introduction, Opportunity, Suggestion, open_for_interest_q
-from ..permissions import following_scope, managing_scope, may_see_suggestions
+from ..models import Interest, Introduction, Opportunity, Suggestion, open_for_interest_q
+from ..permissions import following_scope, managing_scope
 
 Decision = Suggestion.Decision
 
@@ -66,27 +66,6 @@ def fee_note_digest(note: str) -> str:
 
 
 # --- Reads for the pages -----------------------------------------------------------------------------------
-
-
-def suggested_companies(user, opportunity: Opportunity, band: str | None = None):
-    """The ranked companies for an opportunity: for its Lab's developers and the country's staff only."""
-    if not may_see_suggestions(user, opportunity):
-        return Suggestion.objects.none()
-    suggestions = (
-        opportunity.suggestions.filter(rank_for_opportunity__isnull=False)
-        .select_related("company")
-        .order_by("rank_for_opportunity")
-    )
-    floors = {b: f for f, b in BAND_FLOORS}
-    if band == Suggestion.Band.STRONG:
-        suggestions = suggestions.filter(score__gte=floors[Suggestion.Band.STRONG])
-    elif band == Suggestion.Band.GOOD:
-        suggestions = suggestions.filter(
-            score__gte=floors[Suggestion.Band.GOOD], score__lt=floors[Suggestion.Band.STRONG]
-        )
-    elif band == Suggestion.Band.POSSIBLE:
-        suggestions = suggestions.filter(score__lt=floors[Suggestion.Band.GOOD])
-    return suggestions
 
 
 def suggested_opportunities(company):
