@@ -117,13 +117,22 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Rate-limit counters and locks only: while Redis is down or hanging the cache reads
-            # as empty instead of failing the request, after at most one timeout (creativelabs/cache.py).
+            # Rate-limit counters and locks only: while Redis is down or hanging the cache uses the
+            # "outage" cache below instead of failing the request, after at most one timeout
+            # (creativelabs/cache.py), so the limits on logins and two-factor codes still hold.
             "BACKEND": "creativelabs.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK": "outage"},
             "KEY_PREFIX": "cl",
-        }
+        },
+        # A table in the database (made by `migrate`, see accounts/apps.py), used only while Redis is
+        # down. Many entries before culling: culling would forget rate-limit counters.
+        "outage": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_during_redis_outage",
+            "KEY_PREFIX": "cl",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
