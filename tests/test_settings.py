@@ -72,6 +72,26 @@ def test_pages_have_no_inline_scripts(client, db):
     assert " style=" not in page
 
 
+PROXY_SETTINGS = (
+    "from django.conf import settings; "
+    "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"BEHIND_TLS_PROXY": "false", "TRUSTED_CLIENT_IP_HEADER": ""}, "0 None"),
+        ({"BEHIND_TLS_PROXY": "true"}, "1 None"),
+        ({"TRUSTED_PROXY_COUNT": "2", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "2 X-Real-IP"),
+    ],
+)
+def test_the_proxies_allauth_trusts_for_the_client_address_come_from_the_environment(environment, expected):
+    result = run_manage("shell", "-c", PROXY_SETTINGS, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == expected
+
+
 # --- Redis and Celery: an outage slows a request down by seconds at most, and nothing is lost ------
 
 
