@@ -235,6 +235,14 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/m/key", "reset_password": "20/
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# The portal's own limits (creativelabs/ratelimits.py): per person when logged in ("user"), per
+# address otherwise, "key" per link. Far above what a person does; there to stop scripts.
+PORTAL_RATE_LIMITS = {
+    "search": "120/m/user,2000/h/user",
+    "download": "300/m/user,3000/h/user",  # thumbnails too: a page of work shows a few dozen
+    "express_interest": "20/m/user,100/h/user",
+    "unsubscribe": "300/m/ip,20/m/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # The code forms that refuse a TOTP code of a time step already used, recorded in the database (accounts/mfa.py).
