@@ -1,23 +1,65 @@
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.core.ratelimit import respond_429
+from allauth.core.internal.httpkit import clean_client_ip
+from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from creativelabs.errors import too_many_requests
+from creativelabs.ratelimits import seconds_until_allowed
+
+logger = logging.getLogger(__name__)
+
+
+def login_attempts_key(request, address: str) -> str:
+    """What allauth's per-"key" limits on logins and password resets count: the address *and* the client.
+
+    Counted per address alone, an attacker's wrong passwords would lock the owner out everywhere;
+    counted per address and client, they lock out the attacker's client, while the owner logs in
+    from their own. (The per-client limit, "20/m/ip", still bounds guessing across addresses.)
+    """
+    return f"{address.lower()}|{get_ip(request)}"
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth's hook for the "login_failed" key; also what a completed password reset clears,
+        # so the owner's reset clears their own client's count, not the attacker's.
+        return login_attempts_key(request, credentials.get("email", credentials.get("username", "")))
+
     def pre_authenticate(self, request, **credentials):
         # allauth answers too many failed logins with a form error; we answer 429 so that
-        # scripts and proxies see the refusal for what it is.
+        # scripts and proxies see the refusal for what it is, and when to come back.
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             if self._login_failed_rl_usage:
                 raise
-            raise ImmediateHttpResponse(respond_429(request)) from None
+            wait = seconds_until_allowed(
+                request,
+                app="allauth.account",
+                action="login_failed",
+                key=self._get_login_attempts_cache_key(request, **credentials),
+            )
+            raise ImmediateHttpResponse(too_many_requests(request, retry_after=wait)) from None
+
+    def get_client_ip(self, request):
+        # allauth takes the client's address from X-Forwarded-For (ALLAUTH_TRUSTED_PROXY_COUNT entries
+        # from the end) or from ALLAUTH_TRUSTED_CLIENT_IP_HEADER. A request with fewer entries than
+        # proxies did not pass them all: count it by the address it came from instead of a 500.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured as error:
+            logger.warning("Client address from REMOTE_ADDR: %s", error)
+            ip = clean_client_ip(request.META.get("REMOTE_ADDR", ""))
+            if not ip:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return ip
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -155,3 +155,23 @@ class SentDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} → {self.user_id}"
+
+
+class UsedTOTPStep(models.Model):
+    """The last time step whose code a TOTP authenticator accepted (RFC 6238, 5.2).
+
+    A code is accepted only for a later step than this one, so no code, nor an older one, works
+    twice. Kept in the database, not the cache, so that it holds while the cache is down.
+    """
+
+    authenticator = models.OneToOneField(
+        "mfa.Authenticator", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    step = models.BigIntegerField(_("last used time step"))
+
+    class Meta:
+        verbose_name = _("used two-factor time step")
+        verbose_name_plural = _("used two-factor time steps")
+
+    def __str__(self) -> str:
+        return f"{self.authenticator_id}: {self.step}"

@@ -12,6 +12,7 @@ from accounts.roles import roles_of
 from accounts.views import forget_pending_link, remember_pending_link
 from creativelabs.files import uploaded_file_response
 from creativelabs.lists import render_filtered_list
+from creativelabs.ratelimits import rate_limited
 from creativelabs.tokens import LinkError
 from opportunities.interests.selectors import suggested_opportunities
 from opportunities.selectors import explanation_labels
@@ -46,6 +47,7 @@ def member_required(owner: bool = False):
 # --- Public ---------------------------------------------------------------------------
 
 
+@rate_limited("search", methods=("GET", "HEAD"))
 def directory(request):
     """Anyone: listed companies (all companies for programme staff), filtered through the URL."""
     companies = visible_companies(request.user).prefetch_related("disciplines").order_by("name")
@@ -73,6 +75,7 @@ def company_logo(request, slug: str):
     return uploaded_file_response(company.logo, content_type=_image_type(company.logo.name))
 
 
+@rate_limited("download", methods=("GET", "HEAD"))
 def portfolio_file(request, pk: int, variant: str = "file"):
     """Anyone who may see the portfolio item: an image (inline) or a PDF (always as a download)."""
     stored = get_object_or_404(visible_portfolio_files(request.user), pk=pk)

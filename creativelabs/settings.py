@@ -117,13 +117,22 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Rate-limit counters and locks only: while Redis is down or hanging the cache reads
-            # as empty instead of failing the request, after at most one timeout (creativelabs/cache.py).
+            # Rate-limit counters and locks only: while Redis is down or hanging the cache uses the
+            # "outage" cache below instead of failing the request, after at most one timeout
+            # (creativelabs/cache.py), so the limits on logins and two-factor codes still hold.
             "BACKEND": "creativelabs.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "FALLBACK": "outage"},
             "KEY_PREFIX": "cl",
-        }
+        },
+        # A table in the database (made by `migrate`, see accounts/apps.py), used only while Redis is
+        # down. Many entries before culling: culling would forget rate-limit counters.
+        "outage": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_during_redis_outage",
+            "KEY_PREFIX": "cl",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -215,10 +224,29 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Creative Labs] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
-# allauth counts failed logins per address in the shared cache; the sixth in a minute gets 429.
-ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/m/key"}
+# allauth counts failed logins in the cache (the database while Redis is down). "key" is the address
+# *and* the client (accounts/adapter.py): the sixth failure in a minute from one client gets 429 there,
+# while the owner, from their own client, still logs in. A password reset request is counted the same
+# way (accounts/allauth_urls.py), so an attacker cannot use up the owner's way back in either.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,5/m/key", "reset_password": "20/m/ip,5/m/key"}
+# The client's address for those limits. Behind a proxy every request comes from the proxy: trust
+# this many proxies' entries in X-Forwarded-For (one when BEHIND_TLS_PROXY is on), or, when the proxy
+# puts the client's address in a header of its own (CF-Connecting-IP, X-Real-IP), name that header.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+# The portal's own limits (creativelabs/ratelimits.py): per person when logged in ("user"), per
+# address otherwise, "key" per link. Far above what a person does; there to stop scripts.
+PORTAL_RATE_LIMITS = {
+    "search": "120/m/user,2000/h/user",
+    "download": "300/m/user,3000/h/user",  # thumbnails too: a page of work shows a few dozen
+    "express_interest": "20/m/user,100/h/user",
+    "unsubscribe": "300/m/ip,20/m/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+# The code forms that refuse a TOTP code of a time step already used, recorded in the database (accounts/mfa.py).
+MFA_FORMS = {"authenticate": "accounts.mfa.AuthenticateForm", "reauthenticate": "accounts.mfa.ReauthenticateForm"}
 MFA_TOTP_ISSUER = "Creative Labs"
 # Invitations to a staff role stay valid this long.
 ROLE_INVITATION_MAX_AGE = env.int("ROLE_INVITATION_MAX_AGE", default=7 * 24 * 3600)
@@ -259,7 +287,7 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-if env.bool("BEHIND_TLS_PROXY", default=False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # No inline scripts or styles anywhere: every script is a file under static/.
 CONTENT_SECURITY_POLICY = {

@@ -72,6 +72,26 @@ def test_pages_have_no_inline_scripts(client, db):
     assert " style=" not in page
 
 
+PROXY_SETTINGS = (
+    "from django.conf import settings; "
+    "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+)
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"BEHIND_TLS_PROXY": "false", "TRUSTED_CLIENT_IP_HEADER": ""}, "0 None"),
+        ({"BEHIND_TLS_PROXY": "true"}, "1 None"),
+        ({"TRUSTED_PROXY_COUNT": "2", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"}, "2 X-Real-IP"),
+    ],
+)
+def test_the_proxies_allauth_trusts_for_the_client_address_come_from_the_environment(environment, expected):
+    result = run_manage("shell", "-c", PROXY_SETTINGS, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == expected
+
+
 # --- Redis and Celery: an outage slows a request down by seconds at most, and nothing is lost ------
 
 
@@ -87,19 +107,27 @@ from django.core.cache import caches
 cache = caches["default"]
 started = time.monotonic()
 print(
-    type(cache).__name__, cache.get("k", "default"), cache.add("k", 1), cache.set("k", 1), cache.delete("k"),
-    cache.get_many(["k"]), cache.has_key("k"), round(time.monotonic() - started),
+    type(cache).__name__, cache.get("k", "default"), cache.add("k", 1), cache.add("k", 2), cache.set("k", 3),
+    cache.get("k"), cache.delete("k"), cache.get_many(["k"]), cache.has_key("k"), round(time.monotonic() - started),
 )
 """
 
 
-def test_with_redis_configured_but_down_the_cache_reads_as_empty_instead_of_failing():
-    result = run_manage("shell", "-c", CACHE_CALLS, REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0")
+def test_with_redis_configured_but_down_the_cache_uses_the_database_instead_of_failing(tmp_path):
+    environment = {
+        "REDIS_URL": f"redis://127.0.0.1:{_closed_port()}/0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    made = run_manage("createcachetable", **environment)  # `migrate` makes it too (accounts/apps.py)
+    assert made.returncode == 0, made.stderr
+    result = run_manage("shell", "-c", CACHE_CALLS, **environment)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "FailSoftRedisCache default True None False {} False 0"
+    # Counts and locks still hold (the second add is refused), and nothing waits for Redis.
+    assert result.stdout.splitlines()[-1] == "FailSoftRedisCache default True False None 3 True {} False 0"
 
 
 def test_the_fail_soft_cache_stops_asking_a_redis_that_failed_for_a_few_seconds(monkeypatch):
+    """Without a FALLBACK, the cache reads as empty while Redis is down."""
     from creativelabs import cache as fail_soft
 
     monkeypatch.setattr(fail_soft, "_down_until", {})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import role_required
 from companies.models import Company
 from companies.views import member_required
+from creativelabs.ratelimits import rate_limited
 
 from .. import permissions
 from ..deals.selectors import introduction_panel
@@ -101,6 +102,7 @@ def suggestion_add(request, pk: int):
 
 
 @member_required()
+@rate_limited("express_interest")
 def interest_express(request, membership, pk: int):
     """Company members: express their company's interest in a published, open opportunity."""
     opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab", "country"), pk=pk)

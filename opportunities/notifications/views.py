@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from creativelabs.ratelimits import rate_limited
 from creativelabs.tokens import LinkError
 
 from ..models import Notification
@@ -59,6 +60,7 @@ def notification_settings(request):
 # No CSRF token: mail clients send RFC 8058 one-click POSTs without one; the signed link is the protection.
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("unsubscribe", methods=("GET", "HEAD", "POST"), key=lambda request, category, token: token)
 def unsubscribe(request, category: str, token: str):
     """Anyone with the link, logged in or not: GET shows what stops, POST (the button, or one-click) stops it."""
     try:

@@ -13,6 +13,7 @@ from accounts.roles import role_required, roles_of
 from companies.uploads import clean_pdf, generated_name
 from creativelabs.files import uploaded_file_response
 from creativelabs.lists import render_filtered_list
+from creativelabs.ratelimits import rate_limited
 
 from .. import permissions
 from ..deals.selectors import introductions_for_opportunity
@@ -28,6 +29,7 @@ AWAITING_SHOWN = 50  # expressions listed in the Lab workspace; the counts cover
 MAX_ATTACHMENTS = 3
 
 
+@rate_limited("search", methods=("GET", "HEAD"))
 def opportunity_list(request):
     """Anyone: published opportunities (summaries for visitors), filtered through the URL."""
     opportunities = (
@@ -170,6 +172,7 @@ def attachment_add(request, pk: int):
     return redirect(opportunity)
 
 
+@rate_limited("download", methods=("GET", "HEAD"))
 def attachment_download(request, pk: int):
     """Logged-in people who may see the opportunity: its PDF, always as a download."""
     if not request.user.is_authenticated:
