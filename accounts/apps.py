@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
 
-    def ready(self):
+    def ready(self) -> None:
         post_migrate.connect(create_cache_tables, sender=self)
+        # Registers this app's sections of a person's data export (see accounts/export.py).
+        from . import export as _export  # noqa: F401
 
 
 def create_cache_tables(using, **kwargs):

@@ -1,71 +1,15 @@
-"""Writes and exports about a person: their data as JSON, and deleting their account."""
+"""Writes about a person: deleting their account. Their data export is accounts/export.py."""
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import NotificationPreference, User
-from .roles import roles_of
-
-# Fields of the user model that are not personal data, or must never leave the database.
-USER_FIELDS_NOT_EXPORTED = {"id", "password", "is_superuser", "is_staff", "is_active", "groups", "user_permissions"}
-PREFERENCE_FIELDS_NOT_EXPORTED = {"id", "user"}
+from .models import User
 
 
 class AccountError(Exception):
     """An account action that can't be done; the message is for the person who tried."""
-
-
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def user_export_data(user: User) -> dict:
-    """Everything the portal holds about `user` and their company, as plain JSON data."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
-    from companies.selectors import company_export_data
-
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "user": {
-            field.name: _iso(getattr(user, field.name))
-            for field in User._meta.concrete_fields
-            if field.name not in USER_FIELDS_NOT_EXPORTED
-        },
-        "email_addresses": list(EmailAddress.objects.filter(user=user).values("email", "verified", "primary")),
-        "two_factor": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
-        "consents": {"terms_version": user.terms_version, "terms_accepted_at": _iso(user.terms_accepted_at)},
-        "notification_preferences": _preferences_export(user),
-        "digests_sent": [
-            {"kind": kind, "period": period, "sent_at": _iso(sent_at)}
-            for kind, period, sent_at in user.sent_digests.values_list("kind", "period", "sent_at")
-        ],
-        "roles": {},
-    }
-    roles = roles_of(user)
-    if roles.business_developer:
-        bd = roles.business_developer
-        data["roles"]["business_developer"] = {"lab": bd.lab.name, "since": _iso(bd.created_at)}
-    if roles.embassy_staff:
-        staff = roles.embassy_staff
-        data["roles"]["embassy_staff"] = {"post": staff.post.name, "since": _iso(staff.created_at)}
-    if roles.membership:
-        data["membership"] = {"role": roles.membership.role, "joined_at": _iso(roles.membership.created_at)}
-        data["company"] = company_export_data(roles.membership.company)
-    return data
-
-
-def _preferences_export(user: User) -> dict:
-    """The e-mails the person chose (the defaults when they never chose)."""
-    preference = NotificationPreference.objects.of(user)
-    return {
-        field.name: _iso(getattr(preference, field.name))
-        for field in NotificationPreference._meta.concrete_fields
-        if field.name not in PREFERENCE_FIELDS_NOT_EXPORTED
-    }
 
 
 @transaction.atomic

@@ -10,5 +10,6 @@ urlpatterns = [
     path("continue/", views.continue_pending_link, name="continue"),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/export/", views.privacy_export, name="privacy_export"),
+    path("privacy/data/", views.privacy_data, name="privacy_data"),
     path("delete/", views.account_delete, name="delete"),
 ]

@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from accounts.export import record
 from accounts.roles import roles_of
 
 from .models import Company, PortfolioFile, PortfolioItem, Visibility
@@ -52,42 +53,22 @@ COMPANY_FIELDS_NOT_EXPORTED = {"id"}
 PORTFOLIO_FIELDS_NOT_EXPORTED = {"id", "company"}
 
 
-def _plain(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "storage"):  # a stored file
-        return value.name or ""
-    if hasattr(value, "code"):  # a django-countries Country
-        return value.code
-    if isinstance(value, (str, int, float, bool, dict)) or value is None:
-        return value
-    return [_plain(item) for item in value]  # lists, and django-countries' multiple values
-
-
 def company_export_data(company: Company) -> dict:
     """A company's profile, team and portfolio metadata, for a member's data export."""
-    data = {
-        field.name: _plain(getattr(company, field.name))
-        for field in Company._meta.concrete_fields
-        if field.name not in COMPANY_FIELDS_NOT_EXPORTED
-    }
+    data = record(company, leave_out=COMPANY_FIELDS_NOT_EXPORTED)
     data["disciplines"] = list(company.disciplines.values_list("slug", flat=True))
     data["themes"] = list(company.themes.values_list("slug", flat=True))
     data["team"] = [
-        {"name": m.user.full_name, "email": m.user.email, "role": m.role}
+        {"name": m.user.full_name, "email": m.user.email, "role": record(m, only=["role"])["role"]}
         for m in company.memberships.select_related("user")
     ]
     data["portfolio"] = []
     for item in company.portfolio.prefetch_related("files", "disciplines", "themes"):
-        entry = {
-            field.name: _plain(getattr(item, field.name))
-            for field in PortfolioItem._meta.concrete_fields
-            if field.name not in PORTFOLIO_FIELDS_NOT_EXPORTED
-        }
+        entry = record(item, leave_out=PORTFOLIO_FIELDS_NOT_EXPORTED)
         entry["disciplines"] = [d.slug for d in item.disciplines.all()]
         entry["themes"] = [t.slug for t in item.themes.all()]
         entry["files"] = [
-            {"name": f.original_name, "kind": f.kind, "bytes": f.size_bytes, "uploaded_at": f.created_at.isoformat()}
+            {"name": f.original_name, **record(f, only=["kind"]), "bytes": f.size_bytes, "uploaded_at": f.created_at}
             for f in item.files.all()
         ]
         data["portfolio"].append(entry)

@@ -150,7 +150,7 @@ def membership_remove(*, company: Company, membership: Membership) -> None:
 
 
 def team_invitation_token(invitation: CompanyInvitation) -> str:
-    return make_link_token(salt=_TEAM_INVITATION_SALT, pk=invitation.pk, email=invitation.email)
+    return make_link_token(salt=_TEAM_INVITATION_SALT, pk=invitation.pk, binding=invitation.email)
 
 
 def team_invitation_url(invitation: CompanyInvitation) -> str:
@@ -170,9 +170,9 @@ def team_invitation_create(*, company: Company, email: str, invited_by: User) ->
 
 
 def team_invitation_from_token(token: str) -> CompanyInvitation:
-    pk, email = read_link_token(token, salt=_TEAM_INVITATION_SALT, max_age=settings.TEAM_INVITATION_MAX_AGE)
-    invitation = CompanyInvitation.objects.select_related("company").filter(pk=pk).first()
-    if invitation is None or invitation.email.lower() != email:
+    link = read_link_token(token, salt=_TEAM_INVITATION_SALT, max_age=settings.TEAM_INVITATION_MAX_AGE)
+    invitation = CompanyInvitation.objects.select_related("company").filter(pk=link.pk).first()
+    if invitation is None or not link.is_bound_to(invitation.email):
         raise LinkError(_("This invitation no longer exists. Ask your colleague for a new one."))
     if invitation.accepted_at is not None:
         raise LinkError(_("This invitation has already been used."))

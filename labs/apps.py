@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class LabsConfig(AppConfig):
     name = "labs"
     verbose_name = _("Labs")
+
+    def ready(self) -> None:
+        # Registers this app's sections of a person's data export (see accounts/export.py).
+        from . import export as _export  # noqa: F401

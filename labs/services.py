@@ -19,7 +19,7 @@ InvitationError = LinkError
 
 
 def role_invitation_token(invitation: RoleInvitation) -> str:
-    return make_link_token(salt=_INVITATION_SALT, pk=invitation.pk, email=invitation.email)
+    return make_link_token(salt=_INVITATION_SALT, pk=invitation.pk, binding=invitation.email)
 
 
 def role_invitation_url(invitation: RoleInvitation) -> str:
@@ -29,9 +29,9 @@ def role_invitation_url(invitation: RoleInvitation) -> str:
 
 def role_invitation_from_token(token: str) -> RoleInvitation:
     """The invitation a link stands for; raises InvitationError if tampered, expired or used."""
-    pk, email = read_link_token(token, salt=_INVITATION_SALT, max_age=settings.ROLE_INVITATION_MAX_AGE)
-    invitation = RoleInvitation.objects.select_related("lab__country", "post__country").filter(pk=pk).first()
-    if invitation is None or invitation.email.lower() != email:
+    link = read_link_token(token, salt=_INVITATION_SALT, max_age=settings.ROLE_INVITATION_MAX_AGE)
+    invitation = RoleInvitation.objects.select_related("lab__country", "post__country").filter(pk=link.pk).first()
+    if invitation is None or not link.is_bound_to(invitation.email):
         raise InvitationError(_("This invitation no longer exists. Ask the programme team for a new one."))
     if invitation.accepted_at is not None:
         raise InvitationError(_("This invitation has already been used."))

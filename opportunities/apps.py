@@ -11,6 +11,7 @@ class OpportunitiesConfig(AppConfig):
         # (Celery's autodiscovery looks only for a top-level `tasks` module).
         from celery.signals import worker_process_init
 
+        from . import export as _export  # noqa: F401  (its sections of a person's data export)
         from .deals import tasks as _deals  # noqa: F401
         from .interests import tasks as _interests  # noqa: F401
         from .notifications import emails as _emails  # noqa: F401

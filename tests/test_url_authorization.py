@@ -716,6 +716,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:continue":             Expect(LOGIN,   HOME,    HOME,      HOME,    HOME),
     "accounts:privacy":              Expect(LOGIN,   200,     200,       200,     200),
     "accounts:privacy_export":       Expect(LOGIN,   200,     200,       200,     200),
+    "accounts:privacy_data":         Expect(LOGIN,   200,     200,       200,     200),
     "accounts:delete":               Expect(LOGIN,   REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE, REAUTHENTICATE),
     "accounts:delete[reauthenticated]":
                                      Expect(LOGIN,   200,     200,       200,     200, reauthenticated=True),

@@ -21,8 +21,9 @@ def deal_confirmation_token(deal: Deal) -> str:
 def read_confirmation_token(token: str) -> tuple[int, int]:
     """The (deal id, confirmation round) of a link; LinkError when tampered with or expired.
 
-    Not creativelabs.tokens.read_link_token: that one carries an e-mail address, this one the
-    round, so that sending a new link makes every older one stop working.
+    Not creativelabs.tokens.read_link_token: that one binds a link to an address (by a hash), this
+    one carries the round, so that sending a new link makes every older one stop working. Neither
+    carries an address.
     """
     try:
         payload = signing.loads(token, salt=_CONFIRMATION_SALT, max_age=DEAL_CONFIRMATION_MAX_AGE)

@@ -136,7 +136,8 @@ def _salt(category: str) -> str:
 
 
 def unsubscribe_token(user: User, category: str) -> str:
-    return make_link_token(salt=_salt(category), pk=user.pk, email=user.email)
+    # Bound to the address: the link stops working when the person changes it (and for a new owner of it).
+    return make_link_token(salt=_salt(category), pk=user.pk, binding=user.email)
 
 
 def unsubscribe_url(user: User, category: str) -> str:
@@ -152,9 +153,9 @@ def unsubscribe_user(category: str, token: str) -> User:
     if category not in Category.values:
         raise LinkError(_("This link is not valid. Check that you copied all of it."))
     # No expiry: an unsubscribe link in an old e-mail must still work.
-    pk, email = read_link_token(token, salt=_salt(category), max_age=None)
-    user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or user.email.lower() != email:
+    link = read_link_token(token, salt=_salt(category), max_age=None)
+    user = User.objects.filter(pk=link.pk, is_active=True).first()
+    if user is None or not link.is_bound_to(user.email):
         raise LinkError(
             _(
                 "This link was sent to an address that no longer has an account here. "

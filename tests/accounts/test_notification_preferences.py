@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from accounts.export import PREFERENCE_FIELDS_NOT_EXPORTED
 from accounts.models import NotificationPreference, SentDigest, User
-from accounts.services import PREFERENCE_FIELDS_NOT_EXPORTED
 from creativelabs.mail import send_templated_mail
 from opportunities.models import Notification
 from opportunities.notifications.emails import send_notification_email, unsubscribe_link

@@ -6,8 +6,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from accounts.export import USER_FIELDS_NOT_EXPORTED
 from accounts.models import User
-from accounts.services import USER_FIELDS_NOT_EXPORTED
 from companies.models import Company, PortfolioItem
 from companies.selectors import COMPANY_FIELDS_NOT_EXPORTED, PORTFOLIO_FIELDS_NOT_EXPORTED
 from companies.services import portfolio_file_add, portfolio_item_create
