@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 
@@ -125,7 +126,16 @@ def test_by_default_every_notification_is_emailed_except_matches(sme_owner, oppo
     assert len(mail.outbox) == 3
 
 
-def test_a_notification_email_has_both_parts_and_a_one_click_unsubscribe_for_its_kind(sme_owner, opportunity):
+@pytest.fixture
+def frozen_clock():
+    """Signed links carry the second they were made: a link rebuilt a second later differs."""
+    with time_machine.travel("2026-12-03 12:00:00+00:00", tick=False):
+        yield
+
+
+def test_a_notification_email_has_both_parts_and_a_one_click_unsubscribe_for_its_kind(
+    sme_owner, opportunity, frozen_clock
+):
     send_notification_email(notification(sme_owner, "interest_replied", opportunity).pk)
     message = mail.outbox[0]
     link = unsubscribe_url(sme_owner, "status")
@@ -143,7 +153,7 @@ def test_mail_without_unsubscribe_is_sent_as_before(sme_owner):
     assert "unsubscribe" not in mail.outbox[0].body.lower()
 
 
-def test_a_template_without_the_footer_gets_it_added(sme_owner):
+def test_a_template_without_the_footer_gets_it_added(sme_owner, frozen_clock):
     send_templated_mail(
         "team_invitation",
         to=[sme_owner.email],
