@@ -198,8 +198,10 @@ class _Walk:
             obj = stack.pop()
             self._tick()
             if isinstance(obj, Dictionary):
-                self._check_dictionary(obj)
-                children = obj.values()
+                # One call into pikepdf per dictionary: each call costs far more than the Python around it.
+                entries = dict(obj.items())
+                _check_dictionary(entries)
+                children = entries.values()
             elif isinstance(obj, Array):
                 children = obj
             else:
@@ -208,21 +210,23 @@ class _Walk:
                 if isinstance(child, Dictionary | Array) and not child.is_indirect:
                     stack.append(child)
 
-    def _check_dictionary(self, dictionary: Dictionary) -> None:
-        for key in dictionary.keys():  # noqa: SIM118 - a pikepdf Dictionary, not a dict
-            feature = ACTIVE_KEYS.get(key)
-            if feature == "automatic_action" and not _has_entries(dictionary[key]):
-                continue  # an empty (or junk) /AA does nothing
-            if feature:
-                raise Refused("active", feature)
-        for key, table in (("/S", ACTIVE_ACTIONS), ("/Type", ACTIVE_TYPES), ("/Subtype", ACTIVE_TYPES)):
-            value = dictionary.get(key)
-            if isinstance(value, Name) and str(value) in table:
-                raise Refused("active", table[str(value)])
-        if dictionary.get("/S") == Name.URI:
-            _check_link(dictionary.get("/URI"))
-        if "/OpenAction" in dictionary:
-            _check_open_action(dictionary["/OpenAction"])  # pikepdf follows a reference on reading
+
+def _check_dictionary(entries: dict) -> None:
+    for key in entries:
+        feature = ACTIVE_KEYS.get(key)
+        if feature == "automatic_action" and not _has_entries(entries[key]):
+            continue  # an empty (or junk) /AA does nothing
+        if feature:
+            raise Refused("active", feature)
+    for key, table in (("/S", ACTIVE_ACTIONS), ("/Type", ACTIVE_TYPES), ("/Subtype", ACTIVE_TYPES)):
+        value = entries.get(key)
+        if isinstance(value, Name) and str(value) in table:
+            raise Refused("active", table[str(value)])
+    kind = entries.get("/S")
+    if isinstance(kind, Name) and str(kind) == "/URI":
+        _check_link(entries.get("/URI"))
+    if "/OpenAction" in entries:
+        _check_open_action(entries["/OpenAction"])  # pikepdf follows a reference on reading
 
 
 def _has_entries(value) -> bool:

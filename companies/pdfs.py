@@ -21,13 +21,15 @@ logger = logging.getLogger(__name__)
 
 INSPECTOR = Path(__file__).with_name("pdf_inspector.py")
 
-# Bounds on the work one upload may cause. A portfolio PDF of 20 MB has thousands of objects, not
-# hundreds of thousands; a walk of the largest accepted one takes well under the time limit.
-PDF_MAX_OBJECTS = 200_000
-PDF_MAX_ITEMS = 2_000_000  # objects plus the dictionaries and arrays inside them
-PDF_WALK_SECONDS = 10.0  # checked by the walk itself, so the answer is "too complex", not a kill
-PDF_CHECK_SECONDS = 20.0  # the hard stop: the child is killed after this
+# Bounds on the work one upload may cause. A portfolio PDF has hundreds to a few thousand objects and is
+# checked in well under a second (most of it starting the child); the walk costs some tens of
+# microseconds per object, so the limits below stop a file built to keep a worker busy.
+PDF_MAX_OBJECTS = 100_000
+PDF_MAX_ITEMS = 1_000_000  # objects plus the dictionaries and arrays inside them
+PDF_WALK_SECONDS = 15.0  # checked by the walk itself, so the answer is "too complex", not a kill
+PDF_CHECK_SECONDS = 30.0  # the hard stop: the child is killed after this
 PDF_CHECK_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the child
+
 
 FEATURE_LABELS = {
     "javascript": _("JavaScript"),
