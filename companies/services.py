@@ -293,11 +293,18 @@ def _delete_now(names: list[str]) -> None:
             default_storage.delete(name)
 
 
-def _display_name(name: str) -> str:
-    """What to show as the file's name: no path, no control characters, not too long."""
+def _display_name(name: str, limit: int = 150) -> str:
+    """What to show as the file's name: no path, no control characters, not too long, and a long name
+    keeps its extension (the end of "…brochure.pdf" says more than the middle)."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable())
-    return name[:150] or _("file")
+    if len(name) > limit:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) <= 10:
+            name = stem[: limit - len(extension) - 1] + "." + extension
+        else:
+            name = name[:limit]
+    return name or _("file")
 
 
 @transaction.atomic

@@ -2,8 +2,8 @@
 
 Plain Python, no models: the views call these functions and store what they return.
 
-* The type is decided by the bytes (magic numbers, a walk over the file's structure, then Pillow's own
-  identification), never by the file name or the browser's content type. Accepted: JPEG, PNG, WebP, PDF.
+* The type is decided by the bytes (magic numbers, a walk over the file's structure, then Pillow's or
+  pikepdf's own reading), never by the file name or the browser's content type. Accepted: JPEG, PNG, WebP, PDF.
   SVG is refused (it is a document that can carry scripts), as is everything else.
 * Byte limits are checked against the declared size before the body is read, and the read itself is capped.
 * Image dimensions are read from the header and checked before anything is decoded; Pillow's decompression
@@ -14,9 +14,11 @@ Plain Python, no models: the views call these functions and store what they retu
   dropped, so colours survive and no profile is stored. Animated images keep their first frame only.
   Images larger than IMAGE_MAX_SIDE_STORED are downscaled. A WebP thumbnail (keeps transparency) is fitted
   inside THUMBNAIL_SIZE without cropping or upscaling.
-* PDFs are checked for a PDF header and end marker and refused when they carry scripts, launch actions,
-  embedded files or rich media, or are encrypted (an encrypted PDF cannot be inspected). They are stored as
-  they are and must be served as attachments (`as_attachment`), never inline.
+* PDFs need the PDF header, an object right after it (no HTML or anything else in between) and the end
+  marker; then pikepdf walks every object (`companies/pdfs.py`, rules in `companies/pdf_inspector.py`) and
+  they are refused when they carry active content (scripts, actions that run by themselves or start
+  programs, forms that send data, embedded files or media), need a password, are damaged or are too
+  complex to check. They are stored as they are and must be served as attachments (`as_attachment`).
 * Stored names come from `generated_name`, never from the user's file name.
 * `check_quota` enforces the per-company storage quota; the caller supplies the bytes already in use.
 
@@ -43,6 +45,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from .pdfs import screen_pdf
+
 try:  # Pillow's wheels ship LittleCMS; without it ICC profiles are dropped rather than applied.
     from PIL import ImageCms
 except ImportError:  # pragma: no cover
@@ -67,8 +71,6 @@ COMPANY_STORAGE_QUOTA_BYTES = 200 * MB
 SNIFF_BYTES = 4096
 # "%%EOF" must appear within this many bytes of the end of a PDF.
 PDF_EOF_WINDOW = 1024
-# Decompressed bytes we are prepared to inspect inside a PDF's object streams.
-PDF_INFLATE_BUDGET = 32 * MB
 
 IMAGE_KINDS = ("jpeg", "png", "webp")
 _STORED_AS = {  # sniffed kind -> (extension, content type, Pillow save format)
@@ -99,24 +101,12 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SOI = b"\xff\xd8\xff"
 _JPEG_SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
-# PDF: a "regular" character is anything but white space and delimiters (ISO 32000-1, 7.2.2).
-_PDF_REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
+# PDF: the header, then only comment lines (the "binary" marker) and white space before the first object.
 _PDF_HEADER_RE = re.compile(rb"%PDF-[12]\.\d")
-_PDF_ACTIVE_NAMES = {
-    b"JavaScript": "javascript",
-    b"JS": "javascript",
-    b"Launch": "launch",
-    b"EmbeddedFile": "embedded_file",
-    b"EmbeddedFiles": "embedded_file",
-    b"RichMedia": "rich_media",
-}
-_PDF_ACTIVE_RE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)(?!" + _PDF_REGULAR + rb")")
-_PDF_ESCAPED_NAME_RE = re.compile(rb"/" + _PDF_REGULAR + rb"*#[0-9A-Fa-f]{2}" + _PDF_REGULAR + rb"*")
-_PDF_NAME_ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_ENCRYPT_RE = re.compile(rb"/Encrypt(?!" + _PDF_REGULAR + rb")")
-_PDF_PAGE_RE = re.compile(rb"/Type\s*/Page(?!" + _PDF_REGULAR + rb")")
-_PDF_STREAM_RE = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
-_PDF_OBJSTM_RE = re.compile(rb"/Type\s*/ObjStm(?!" + _PDF_REGULAR + rb")")
+# Possessive quantifiers: a long run of "%" or blanks cannot make the match backtrack.
+_PDF_FIRST_OBJECT_RE = re.compile(
+    rb"%PDF-[12]\.\d[^\r\n]{0,64}(?:[\t\n\x0c\r\x00 ]++|%[^\r\n]*+)*+\d+[\t\n\x0c\r\x00 ]+\d+[\t\n\x0c\r\x00 ]+obj"
+)
 
 
 # --- Results ------------------------------------------------------------------------------------
@@ -596,79 +586,11 @@ def _clean_pdf(upload, head: bytes) -> CleanPdf:
             _("This PDF is damaged or incomplete: it does not end properly. Save or export it again and re-upload it."),
             code="corrupt",
         )
-    sections = _pdf_sections(data)
-    for section in sections:
-        feature = _pdf_active_feature(section)
-        if feature:
-            raise ValidationError(
-                _(
-                    "This PDF contains %(feature)s, which is not accepted. Save it again without it "
-                    "(printing it to a new PDF does this) and re-upload it."
-                ),
-                code="pdf_active_content",
-                params={"feature": _PDF_FEATURE_LABELS[feature]},
-            )
-    if _PDF_ENCRYPT_RE.search(sections[0]):
-        raise ValidationError(
-            _("This PDF is encrypted or password-protected, so it cannot be checked. Upload an unprotected copy."),
-            code="pdf_encrypted",
-        )
-    pages = sum(len(_PDF_PAGE_RE.findall(section)) for section in sections)
-    return CleanPdf(content=data, pages=pages or None)
-
-
-_PDF_FEATURE_LABELS = {
-    "javascript": _("JavaScript"),
-    "launch": _("an action that starts another program"),
-    "embedded_file": _("embedded files"),
-    "rich_media": _("embedded media"),
-}
-
-
-def _pdf_active_feature(section: bytes) -> str | None:
-    match = _PDF_ACTIVE_RE.search(section)
-    if match:
-        return _PDF_ACTIVE_NAMES[match.group(1)]
-    for escaped in _PDF_ESCAPED_NAME_RE.finditer(section):  # /J#61vaScript is /JavaScript
-        name = _PDF_NAME_ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), escaped.group()[1:])
-        if name in _PDF_ACTIVE_NAMES:
-            return _PDF_ACTIVE_NAMES[name]
-    return None
-
-
-def _pdf_sections(data: bytes) -> list[bytes]:
-    """What a PDF reader interprets as objects: the file outside its stream bodies, then the inflated
-    object streams (PDF 1.5+), where dictionaries are compressed out of sight of a plain byte scan.
-
-    Stream bodies (images, page contents, fonts) are left out: random binary data holds "/JS " often enough
-    to refuse a large, harmless PDF now and then. This is a screen, not a PDF parser: a PDF crafted to
-    evade it can, which is why PDFs are only ever served as attachments. Object streams are inflated within
-    PDF_INFLATE_BUDGET; one that does not inflate is skipped, as a reader would.
-    """
-    outside = []
-    inflated = []
-    budget = PDF_INFLATE_BUDGET
-    position = 0
-    for match in _PDF_STREAM_RE.finditer(data):
-        if match.start() < position:
-            continue  # inside the body of a stream already skipped
-        body_end = data.find(b"endstream", match.end())
-        if body_end < 0:
-            body_end = len(data)
-        outside.append(data[position : match.end()])
-        position = body_end
-        object_start = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
-        dictionary = data[object_start if object_start >= 0 else max(0, match.start() - 4096) : match.start()]
-        dictionary = _PDF_NAME_ESCAPE_RE.sub(lambda m: bytes([int(m.group(1), 16)]), dictionary)
-        if budget > 0 and _PDF_OBJSTM_RE.search(dictionary) and b"/FlateDecode" in dictionary:
-            try:
-                contents = zlib.decompressobj().decompress(data[match.end() : body_end], budget)
-            except zlib.error:
-                continue
-            inflated.append(contents)
-            budget -= len(contents)
-    outside.append(data[position:])
-    return [b"\n".join(outside), *inflated]
+    if not _PDF_FIRST_OBJECT_RE.match(data):
+        # Something else (HTML, a script) between the header and the first object: a polyglot that
+        # other programs may read as another kind of file. No PDF writer puts anything there.
+        raise _not_a_pdf_error()
+    return CleanPdf(content=data, pages=screen_pdf(data))
 
 
 # --- Messages -----------------------------------------------------------------------------------

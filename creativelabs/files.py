@@ -6,7 +6,16 @@ import tempfile
 from django.conf import settings
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, multipartparser
+
+# Django reads the headers of each part of a multipart body in at most 1 024 bytes and answers a longer
+# one with a bare 400 before any view or form sees the request: a file name of 1 000 characters does it
+# (browsers send the name as it is; macOS allows 255 characters of up to 4 bytes each). 8 KiB holds any
+# name a file system allows. The name is then shortened (Django keeps 255 characters, the views keep
+# 150 for display) and is never part of a name on disk. Set here because Django imports this module
+# (FILE_UPLOAD_HANDLERS) before it parses any upload; tests/creativelabs/test_upload_names.py checks it.
+PART_HEADERS_MAX_BYTES = 8 * 1024
+multipartparser.MAX_TOTAL_HEADER_SIZE = PART_HEADERS_MAX_BYTES
 
 
 class _NamelessTemporaryUploadedFile(TemporaryUploadedFile):

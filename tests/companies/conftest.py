@@ -4,6 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from .pdf_builders import pikepdf_bytes
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(media_in_tmp):
@@ -18,10 +20,5 @@ def png_upload(name="work.png", size=(64, 48), color=(30, 120, 200)) -> SimpleUp
 
 
 def pdf_upload(name="brochure.pdf") -> SimpleUploadedFile:
-    body = (
-        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n"
-    )
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    # Written by pikepdf: the checks refuse a PDF without a usable cross-reference table as damaged.
+    return SimpleUploadedFile(name, pikepdf_bytes(), content_type="application/pdf")

@@ -9,6 +9,8 @@ from django.core import mail
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.companies.pdf_builders import pikepdf_bytes
+
 from .test_visitor_journey import confirmation_path, label
 
 OWNER_NAME = "Noor de Vries"
@@ -22,14 +24,8 @@ FIRST_ITEM = "Harbour pavilion"
 SECOND_ITEM = "Museum wayfinding"
 EMAIL_LABEL = re.compile(r"^E-?mail:?$")
 
-# The smallest PDF the upload checks accept: a header, one page and the end marker.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
-    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+# A one-page PDF with a correct cross-reference table, as the upload checks require (written by pikepdf).
+MINIMAL_PDF = pikepdf_bytes()
 
 
 def image_file(path, image_format: str, colour: str):
