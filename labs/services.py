@@ -1,5 +1,7 @@
 """Writes for labs/: role invitations and what accepting one grants."""
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -38,20 +40,51 @@ def role_invitation_from_token(token: str) -> RoleInvitation:
     return invitation
 
 
+# A second click or a retried request within this time after an invitation e-mail was asked for sends
+# nothing more; after it, "send again" sends again (the lost e-mail, the spam folder).
+RESEND_AFTER = datetime.timedelta(minutes=1)
+
+
+@transaction.atomic
 def role_invitation_create(
     *, email: str, role: str, lab: Lab | None = None, post: Post | None = None, invited_by: User
 ) -> RoleInvitation:
-    invitation = RoleInvitation.objects.create(
-        email=email.strip().lower(), role=role, lab=lab, post=post, invited_by=invited_by
+    """Invite `email` to a role; the same pending invitation again is that invitation (sent again after a minute).
+
+    The inviting admin's row is locked, so two identical requests at once make one invitation and one e-mail.
+    """
+    User.objects.select_for_update().filter(pk=invited_by.pk).first()
+    email = email.strip().lower()
+    pending = (
+        RoleInvitation.objects.filter(email=email, role=role, lab=lab, post=post, accepted_at=None)
+        .order_by("-created_at")
+        .first()
     )
-    role_invitation_send(invitation=invitation)
+    if pending is not None:
+        role_invitation_send(invitation=pending)
+        return pending
+    invitation = RoleInvitation.objects.create(email=email, role=role, lab=lab, post=post, invited_by=invited_by)
+    _queue_email(invitation)
     return invitation
 
 
-def role_invitation_send(*, invitation: RoleInvitation) -> None:
-    """Send (or send again) the invitation e-mail, once the invitation is committed."""
+@transaction.atomic
+def role_invitation_send(*, invitation: RoleInvitation) -> bool:
+    """Send the invitation e-mail again, once the change commits; False when it was asked for under a minute ago."""
+    invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.created_at > timezone.now() - RESEND_AFTER:
+        return False
+    _queue_email(invitation)
+    return True
+
+
+def _queue_email(invitation: RoleInvitation) -> None:
+    """"Sent at" is now and the e-mail is to be sent (the worker claims `emailed_at`), after commit."""
     from .tasks import send_role_invitation_email
 
+    invitation.created_at = timezone.now()
+    invitation.emailed_at = None
+    invitation.save(update_fields=["created_at", "emailed_at"])
     enqueue_on_commit(send_role_invitation_email, invitation.pk)
 
 
