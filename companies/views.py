@@ -194,9 +194,8 @@ def team(request, membership):
             form.add_error("email", str(error))
         else:
             # "Will be sent", not "sent": the worker sends it (or the outbox does, after a broker outage).
-            messages.success(
-                request, _("The invitation to %(email)s will be e-mailed shortly.") % {"email": form.cleaned_data["email"]}
-            )
+            email = form.cleaned_data["email"]
+            messages.success(request, _("The invitation to %(email)s will be e-mailed shortly.") % {"email": email})
             return redirect("companies:team")
     return render(
         request,

@@ -52,7 +52,7 @@ def requeue_unsent(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     with transaction.atomic():
-        due = UnsentTask.objects.select_for_update(skip_locked=True).filter(retry_at__lte=now).order_by("retry_at", "pk")
+        due = UnsentTask.objects.select_for_update(skip_locked=True).filter(retry_at__lte=now)
         for row in list(due[:BATCH]):
             task = app.tasks.get(row.task)
             if task is None:

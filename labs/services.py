@@ -79,7 +79,7 @@ def role_invitation_send(*, invitation: RoleInvitation) -> bool:
 
 
 def _queue_email(invitation: RoleInvitation) -> None:
-    """"Sent at" is now and the e-mail is to be sent (the worker claims `emailed_at`), after commit."""
+    """ "Sent at" is now and the e-mail is to be sent (the worker claims `emailed_at`), after commit."""
     from .tasks import send_role_invitation_email
 
     invitation.created_at = timezone.now()

@@ -73,7 +73,8 @@ def invitation_list(request):
     if request.method == "POST" and form.is_valid():
         invitation = role_invitation_create(**form.cleaned_data, invited_by=request.user)
         # "Will be sent", not "sent": the worker sends it (or the outbox does, after a broker outage).
-        messages.success(request, _("The invitation to %(email)s will be e-mailed shortly.") % {"email": invitation.email})
+        email = invitation.email
+        messages.success(request, _("The invitation to %(email)s will be e-mailed shortly.") % {"email": email})
         return redirect("labs:invitation_list")
     invitations = RoleInvitation.objects.select_related("lab", "post", "invited_by", "accepted_by")[:100]
     return render(request, "labs/invitation_list.html", {"form": form, "invitations": invitations})
@@ -84,10 +85,11 @@ def invitation_list(request):
 def invitation_resend(request, pk: int):
     """Programme admins: send a pending invitation's e-mail again."""
     invitation = get_object_or_404(RoleInvitation, pk=pk, accepted_at__isnull=True)
+    email = invitation.email
     if role_invitation_send(invitation=invitation):
-        messages.success(request, _("The invitation to %(email)s will be e-mailed again shortly.") % {"email": invitation.email})
+        messages.success(request, _("The invitation to %(email)s will be e-mailed again shortly.") % {"email": email})
     else:  # asked for under a minute ago: a second click, or a retried request
-        messages.info(request, _("The invitation to %(email)s is already on its way.") % {"email": invitation.email})
+        messages.info(request, _("The invitation to %(email)s is already on its way.") % {"email": email})
     return redirect("labs:invitation_list")
 
 
