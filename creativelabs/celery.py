@@ -50,11 +50,14 @@ def enqueue_on_commit(task, *args, countdown: float | None = None, **kwargs) -> 
             _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
             logger.exception("Broker unavailable: %s not enqueued; kept in the outbox.", task.name)
             _keep(task, args, kwargs)
-        except Exception:  # noqa: BLE001 - any other publish failure; the request must go on
+        except Exception as error:  # noqa: BLE001 - any other publish failure; the request must go on
             logger.exception("Could not enqueue %s.", task.name)
-            # Run in-process (no broker configured), the exception is the task's own, and an
-            # `outbox=True` task recorded its failure itself; otherwise the publish failed.
-            if not app.conf.task_always_eager:
+            if app.conf.task_always_eager:
+                # Run in-process (no broker configured): the exception is the task's own.
+                from .outbox import failed_in_process
+
+                failed_in_process(task, args, kwargs, error)
+            else:
                 _keep(task, args, kwargs)
 
     transaction.on_commit(publish)

@@ -60,13 +60,14 @@ def requeue_unsent(*, now: datetime.datetime | None = None) -> int:
                 continue
             try:
                 task.apply_async(args=row.args, kwargs=row.kwargs)
-            except Exception:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001
                 if not app.conf.task_always_eager:
                     # The broker is still down: the rest waits for the next run.
                     logger.warning("Broker still unavailable: %d unsent tasks wait.", due.count() - sent)
                     break
-                # Run in-process, the task itself failed: an outbox task recorded that as a new row.
+                # Run in-process, the task itself failed: kept again as a new row, this one is done.
                 logger.exception("Unsent task %s failed again.", row.task)
+                failed_in_process(task, row.args, row.kwargs, error)
             row.delete()
             sent += 1
     return sent
@@ -80,6 +81,15 @@ def _on_task_failure(sender=None, args=None, kwargs=None, exception=None, **extr
         return
     logger.error("%s%r failed for good; it is tried again in %s.", sender.name, tuple(args or ()), RETRY_FAILED_AFTER)
     record(sender.name, args, kwargs, reason=UnsentTask.Reason.FAILED, error=repr(exception))
+
+
+def failed_in_process(task, args, kwargs, exception: BaseException) -> None:
+    """A task run in-process (no broker configured) raised: Celery sends no failure signal when the
+    exception propagates to the caller, so an `outbox=True` task is kept here instead."""
+    from .models import UnsentTask
+
+    if getattr(task, "outbox", False):
+        record(task.name, args, kwargs, reason=UnsentTask.Reason.FAILED, error=repr(exception))
 
 
 def connect_signals() -> None:

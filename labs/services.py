@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,9 +115,18 @@ def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> Busines
 # --- Themes -----------------------------------------------------------------------------------------
 
 
-def theme_save(*, form) -> Theme:
-    """Create or edit a theme from a valid `ThemeForm` (embassy staff and admins curate them)."""
-    return form.save()
+def theme_save(*, form) -> Theme | None:
+    """Create or edit a theme from a valid `ThemeForm` (embassy staff and admins curate them).
+
+    None, with the error on the form, when the same slug was taken meanwhile: two identical requests
+    at once both pass the form's uniqueness check, and the database lets one of them in.
+    """
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("slug", _("A theme with this slug exists already."))
+        return None
 
 
 def theme_set_archived(*, theme: Theme, archived: bool) -> Theme:

@@ -129,9 +129,10 @@ def theme_edit(request, slug: str | None = None):
     theme = get_object_or_404(Theme, slug=slug) if slug else None
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
-        theme = theme_save(form=form)
-        messages.success(request, _("The theme “%(name)s” has been saved.") % {"name": theme.name})
-        return redirect("labs:theme_manage")
+        saved = theme_save(form=form)
+        if saved is not None:
+            messages.success(request, _("The theme “%(name)s” has been saved.") % {"name": saved.name})
+            return redirect("labs:theme_manage")
     return render(request, "labs/theme_form.html", {"form": form, "theme": theme})
 
 
