@@ -159,7 +159,7 @@ def team_invitation_url(invitation: CompanyInvitation) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-# A second click or a retried request within this time after an invitation e-mail was asked for sends
+# A second click or a retried request within this time after the invitation e-mail went out sends
 # nothing more; after it, inviting the same address again sends the pending invitation again.
 RESEND_AFTER = datetime.timedelta(minutes=1)
 
@@ -179,9 +179,10 @@ def team_invitation_create(*, company: Company, email: str, invited_by: User) ->
     invitation = company.invitations.filter(email=email, accepted_at=None).order_by("-created_at").first()
     if invitation is None:
         invitation = CompanyInvitation.objects.create(company=company, email=email, invited_by=invited_by)
-    elif invitation.created_at > timezone.now() - RESEND_AFTER:
-        return invitation  # just asked for: this is the same request again
+    elif invitation.emailed_at is not None and invitation.emailed_at > timezone.now() - RESEND_AFTER:
+        return invitation  # it just went out: this is the same request again
     else:
+        # Asked for again; one still on its way is claimed by the worker before sending, so it goes out once.
         # "Sent at" is now, and the e-mail is to be sent again (the worker claims `emailed_at`).
         invitation.created_at, invitation.emailed_at = timezone.now(), None
         invitation.save(update_fields=["created_at", "emailed_at"])

@@ -40,7 +40,7 @@ def role_invitation_from_token(token: str) -> RoleInvitation:
     return invitation
 
 
-# A second click or a retried request within this time after an invitation e-mail was asked for sends
+# A second click or a retried request within this time after the invitation e-mail went out sends
 # nothing more; after it, "send again" sends again (the lost e-mail, the spam folder).
 RESEND_AFTER = datetime.timedelta(minutes=1)
 
@@ -70,12 +70,20 @@ def role_invitation_create(
 
 @transaction.atomic
 def role_invitation_send(*, invitation: RoleInvitation) -> bool:
-    """Send the invitation e-mail again, once the change commits; False when it was asked for under a minute ago."""
+    """Send the invitation e-mail (again), once the change commits; False when it went out under a minute ago.
+
+    One still on its way is asked for again: the worker claims the invitation before sending, so
+    however many tasks there are, it goes out once.
+    """
     invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None or invitation.created_at > timezone.now() - RESEND_AFTER:
+    if invitation.accepted_at is not None or _emailed_recently(invitation):
         return False
     _queue_email(invitation)
     return True
+
+
+def _emailed_recently(invitation) -> bool:
+    return invitation.emailed_at is not None and invitation.emailed_at > timezone.now() - RESEND_AFTER
 
 
 def _queue_email(invitation: RoleInvitation) -> None:
