@@ -240,6 +240,9 @@ class CompanyInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
     )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    # Set by the worker as it sends the e-mail (the claim that makes a repeated task send once);
+    # cleared when the invitation is to be sent again.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
     class Meta:

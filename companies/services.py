@@ -1,6 +1,7 @@
 """Writes for companies/: registration, profile, team, portfolio and its files, deletion."""
 
 import contextlib
+import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -158,13 +159,33 @@ def team_invitation_url(invitation: CompanyInvitation) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# A second click or a retried request within this time after the invitation e-mail went out sends
+# nothing more; after it, inviting the same address again sends the pending invitation again.
+RESEND_AFTER = datetime.timedelta(minutes=1)
+
+
+@transaction.atomic
 def team_invitation_create(*, company: Company, email: str, invited_by: User) -> CompanyInvitation:
+    """Invite a colleague; the same address again is the same pending invitation (sent again after a minute).
+
+    The company's row is locked, so two identical requests at once make one invitation and one e-mail.
+    """
     from .tasks import send_team_invitation_email
 
+    Company.objects.select_for_update().filter(pk=company.pk).first()
     email = email.strip().lower()
     if Membership.objects.filter(company=company, user__email__iexact=email).exists():
         raise CompanyError(_("%(email)s is already in your team.") % {"email": email})
-    invitation = CompanyInvitation.objects.create(company=company, email=email, invited_by=invited_by)
+    invitation = company.invitations.filter(email=email, accepted_at=None).order_by("-created_at").first()
+    if invitation is None:
+        invitation = CompanyInvitation.objects.create(company=company, email=email, invited_by=invited_by)
+    elif invitation.emailed_at is not None and invitation.emailed_at > timezone.now() - RESEND_AFTER:
+        return invitation  # it just went out: this is the same request again
+    else:
+        # Asked for again; one still on its way is claimed by the worker before sending, so it goes out once.
+        # "Sent at" is now, and the e-mail is to be sent again (the worker claims `emailed_at`).
+        invitation.created_at, invitation.emailed_at = timezone.now(), None
+        invitation.save(update_fields=["created_at", "emailed_at"])
     enqueue_on_commit(send_team_invitation_email, invitation.pk)
     return invitation
 
@@ -200,8 +221,25 @@ def team_invitation_accept(*, invitation: CompanyInvitation, user: User) -> Memb
 # --- Portfolio ----------------------------------------------------------------------------
 
 
+# The same item again within this time is the same form sent twice (a double click, a browser
+# re-sending it): it is that item, not a second one.
+SAME_SUBMISSION_WINDOW = datetime.timedelta(minutes=10)
+
+
 @transaction.atomic
 def portfolio_item_create(*, company: Company, data: dict) -> PortfolioItem:
+    """A new item at the end; the same title and description again within a few minutes is the item made already.
+
+    The company's row is locked, so two identical requests at once make one item.
+    """
+    Company.objects.select_for_update().filter(pk=company.pk).first()
+    same = company.portfolio.filter(
+        title=data.get("title", ""),
+        description=data.get("description", ""),
+        created_at__gte=timezone.now() - SAME_SUBMISSION_WINDOW,
+    ).first()
+    if same is not None:
+        return same
     disciplines, themes = data.pop("disciplines", []), data.pop("themes", [])
     last = company.portfolio.aggregate(last=Max("position"))["last"]
     item = PortfolioItem.objects.create(company=company, position=0 if last is None else last + 1, **data)

@@ -196,7 +196,9 @@ def team(request, membership):
         except services.CompanyError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            # "Will be sent", not "sent": the worker sends it (or the outbox does, after a broker outage).
+            email = form.cleaned_data["email"]
+            messages.success(request, _("The invitation to %(email)s will be e-mailed shortly.") % {"email": email})
             return redirect("companies:team")
     return render(
         request,

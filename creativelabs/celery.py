@@ -31,22 +31,40 @@ def enqueue_on_commit(task, *args, countdown: float | None = None, **kwargs) -> 
     """Send `task` to the worker once the current transaction commits.
 
     A broker outage must not turn a saved form into an error page: the publish gives up
-    after the bounded retries in settings and is logged; callers that must not lose work
-    keep their own record of what is still to do (and a sweeper picks it up).
+    after the bounded retries in settings and is logged, and the task is recorded in the
+    outbox (`creativelabs.outbox`), whose sweeper sends it within a minute of the broker's
+    return. A page after such a write says what is done and that the e-mail follows, never
+    that it was sent.
     """
     from django.db import transaction
 
     def publish() -> None:
         global _broker_down_until
         if time.monotonic() < _broker_down_until:
-            logger.warning("Broker unavailable: %s not enqueued.", task.name)
+            logger.warning("Broker unavailable: %s not enqueued; kept in the outbox.", task.name)
+            _keep(task, args, kwargs)
             return
         try:
             task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
         except BrokerUnavailable:
             _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
-            logger.exception("Broker unavailable: %s not enqueued.", task.name)
-        except Exception:  # noqa: BLE001 - any other publish failure; the request must go on
+            logger.exception("Broker unavailable: %s not enqueued; kept in the outbox.", task.name)
+            _keep(task, args, kwargs)
+        except Exception as error:  # noqa: BLE001 - any other publish failure; the request must go on
             logger.exception("Could not enqueue %s.", task.name)
+            if app.conf.task_always_eager:
+                # Run in-process (no broker configured): the exception is the task's own.
+                from .outbox import failed_in_process
+
+                failed_in_process(task, args, kwargs, error)
+            else:
+                _keep(task, args, kwargs)
 
     transaction.on_commit(publish)
+
+
+def _keep(task, args, kwargs) -> None:
+    from .models import UnsentTask
+    from .outbox import record
+
+    record(task.name, args, kwargs, reason=UnsentTask.Reason.NOT_QUEUED)

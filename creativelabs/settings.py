@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "csp",
+    "creativelabs",  # the outbox of tasks the broker did not take (creativelabs/outbox.py)
     "accounts",
     "labs",
     "companies",
@@ -182,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "sweep-match-queue": {"task": "opportunities.tasks.sweep_match_queue", "schedule": 60},
+    # What could not be queued (broker down) goes out within a minute of the broker's return, once.
+    "requeue-unsent-tasks": {"task": "creativelabs.tasks.requeue_unsent_tasks", "schedule": 60},
     "send-unsent-notification-emails": {
         "task": "opportunities.tasks.send_unsent_notification_emails",
         "schedule": 15 * 60,

@@ -1,7 +1,9 @@
 """Writes for labs/: role invitations and what accepting one grants."""
 
+import datetime
+
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,20 +40,59 @@ def role_invitation_from_token(token: str) -> RoleInvitation:
     return invitation
 
 
+# A second click or a retried request within this time after the invitation e-mail went out sends
+# nothing more; after it, "send again" sends again (the lost e-mail, the spam folder).
+RESEND_AFTER = datetime.timedelta(minutes=1)
+
+
+@transaction.atomic
 def role_invitation_create(
     *, email: str, role: str, lab: Lab | None = None, post: Post | None = None, invited_by: User
 ) -> RoleInvitation:
-    invitation = RoleInvitation.objects.create(
-        email=email.strip().lower(), role=role, lab=lab, post=post, invited_by=invited_by
+    """Invite `email` to a role; the same pending invitation again is that invitation (sent again after a minute).
+
+    The inviting admin's row is locked, so two identical requests at once make one invitation and one e-mail.
+    """
+    User.objects.select_for_update().filter(pk=invited_by.pk).first()
+    email = email.strip().lower()
+    pending = (
+        RoleInvitation.objects.filter(email=email, role=role, lab=lab, post=post, accepted_at=None)
+        .order_by("-created_at")
+        .first()
     )
-    role_invitation_send(invitation=invitation)
+    if pending is not None:
+        role_invitation_send(invitation=pending)
+        return pending
+    invitation = RoleInvitation.objects.create(email=email, role=role, lab=lab, post=post, invited_by=invited_by)
+    _queue_email(invitation)
     return invitation
 
 
-def role_invitation_send(*, invitation: RoleInvitation) -> None:
-    """Send (or send again) the invitation e-mail, once the invitation is committed."""
+@transaction.atomic
+def role_invitation_send(*, invitation: RoleInvitation) -> bool:
+    """Send the invitation e-mail (again), once the change commits; False when it went out under a minute ago.
+
+    One still on its way is asked for again: the worker claims the invitation before sending, so
+    however many tasks there are, it goes out once.
+    """
+    invitation = RoleInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or _emailed_recently(invitation):
+        return False
+    _queue_email(invitation)
+    return True
+
+
+def _emailed_recently(invitation) -> bool:
+    return invitation.emailed_at is not None and invitation.emailed_at > timezone.now() - RESEND_AFTER
+
+
+def _queue_email(invitation: RoleInvitation) -> None:
+    """ "Sent at" is now and the e-mail is to be sent (the worker claims `emailed_at`), after commit."""
     from .tasks import send_role_invitation_email
 
+    invitation.created_at = timezone.now()
+    invitation.emailed_at = None
+    invitation.save(update_fields=["created_at", "emailed_at"])
     enqueue_on_commit(send_role_invitation_email, invitation.pk)
 
 
@@ -82,9 +123,18 @@ def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> Busines
 # --- Themes -----------------------------------------------------------------------------------------
 
 
-def theme_save(*, form) -> Theme:
-    """Create or edit a theme from a valid `ThemeForm` (embassy staff and admins curate them)."""
-    return form.save()
+def theme_save(*, form) -> Theme | None:
+    """Create or edit a theme from a valid `ThemeForm` (embassy staff and admins curate them).
+
+    None, with the error on the form, when the same slug was taken meanwhile: two identical requests
+    at once both pass the form's uniqueness check, and the database lets one of them in.
+    """
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("slug", _("A theme with this slug exists already."))
+        return None
 
 
 def theme_set_archived(*, theme: Theme, archived: bool) -> Theme:

@@ -72,7 +72,9 @@ def invitation_list(request):
     form = RoleInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation = role_invitation_create(**form.cleaned_data, invited_by=request.user)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        # "Will be sent", not "sent": the worker sends it (or the outbox does, after a broker outage).
+        email = invitation.email
+        messages.success(request, _("The invitation to %(email)s will be e-mailed shortly.") % {"email": email})
         return redirect("labs:invitation_list")
     invitations = RoleInvitation.objects.select_related("lab", "post", "invited_by", "accepted_by")[:100]
     return render(request, "labs/invitation_list.html", {"form": form, "invitations": invitations})
@@ -83,8 +85,11 @@ def invitation_list(request):
 def invitation_resend(request, pk: int):
     """Programme admins: send a pending invitation's e-mail again."""
     invitation = get_object_or_404(RoleInvitation, pk=pk, accepted_at__isnull=True)
-    role_invitation_send(invitation=invitation)
-    messages.success(request, _("Invitation sent to %(email)s again.") % {"email": invitation.email})
+    email = invitation.email
+    if role_invitation_send(invitation=invitation):
+        messages.success(request, _("The invitation to %(email)s will be e-mailed again shortly.") % {"email": email})
+    else:  # asked for under a minute ago: a second click, or a retried request
+        messages.info(request, _("The invitation to %(email)s is already on its way.") % {"email": email})
     return redirect("labs:invitation_list")
 
 
@@ -124,9 +129,10 @@ def theme_edit(request, slug: str | None = None):
     theme = get_object_or_404(Theme, slug=slug) if slug else None
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
-        theme = theme_save(form=form)
-        messages.success(request, _("The theme “%(name)s” has been saved.") % {"name": theme.name})
-        return redirect("labs:theme_manage")
+        saved = theme_save(form=form)
+        if saved is not None:
+            messages.success(request, _("The theme “%(name)s” has been saved.") % {"name": saved.name})
+            return redirect("labs:theme_manage")
     return render(request, "labs/theme_form.html", {"form": form, "theme": theme})
 
 

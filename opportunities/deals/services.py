@@ -28,6 +28,7 @@ from .selectors import introduction_refusal
 from .tasks import send_deal_confirmation_email, send_introduction_emails
 
 _AMOUNT = re.compile(r"^\d{1,10}(\.\d+)?$")
+RESEND_AFTER = datetime.timedelta(minutes=1)  # a new confirmation link at most this often
 
 
 class DealError(Exception):
@@ -147,6 +148,7 @@ def introduction_record_outcome(
 
     A won deal can be corrected until the company confirmed it; each correction sends a new link
     and makes the older ones stop working. Once won, the outcome itself no longer changes.
+    Recording what is recorded already (a double click, a retried request) changes and sends nothing.
     """
     introduction = (
         Introduction.objects.select_for_update()
@@ -170,26 +172,35 @@ def introduction_record_outcome(
             raise DealError(_("A won deal needs its date and a short description."))
         if closed_on > timezone.localdate():
             raise DealError(_("The deal date can't be in the future."))
+    note = note.strip()[:500]
+    if outcome == Introduction.Outcome.WON:
+        # The fee rule (`fees`): the percentage the company accepted, not what the opportunity says now.
+        percentage = introduction.interest.accepted_fee_percentage
+        terms = {
+            "value": value,
+            "currency": currency,
+            "closed_on": closed_on,
+            "description": description[:300],
+            "fee_percentage": percentage,
+            "fee_amount": fee_for(value, percentage),
+        }
+    if (introduction.outcome, introduction.outcome_note) == (outcome, note):
+        # Recorded already (a double click, a retried request): nothing changes and nothing is sent.
+        # For a deal that means while the company has the link for these very terms: a new round
+        # would void the link it just got.
+        if outcome != Introduction.Outcome.WON:
+            return None
+        if deal is not None and deal.state == Deal.State.AWAITING and _same_terms(deal, terms):
+            return deal
     introduction.outcome = outcome
-    introduction.outcome_note = note.strip()[:500]
+    introduction.outcome_note = note
     introduction.outcome_recorded_by = user
     introduction.outcome_recorded_at = timezone.now()
     introduction.save(update_fields=["outcome", "outcome_note", "outcome_recorded_by", "outcome_recorded_at"])
     if outcome != Introduction.Outcome.WON:
         return None
 
-    # The fee rule (`fees`): the percentage the company accepted, not what the opportunity says now.
-    percentage = introduction.interest.accepted_fee_percentage
-    fields = {
-        "value": value,
-        "currency": currency,
-        "closed_on": closed_on,
-        "description": description[:300],
-        "fee_percentage": percentage,
-        "fee_amount": fee_for(value, percentage),
-        "recorded_by": user,
-        "state": Deal.State.AWAITING,
-    }
+    fields = {**terms, "recorded_by": user, "state": Deal.State.AWAITING}
     if deal is None:
         deal = Deal.objects.create(introduction=introduction, **fields)
     else:
@@ -198,6 +209,10 @@ def introduction_record_outcome(
         deal.save(update_fields=[*fields, "updated_at"])
     _send_confirmation_link(deal)
     return deal
+
+
+def _same_terms(deal: Deal, terms: dict) -> bool:
+    return all(getattr(deal, name) == value for name, value in terms.items())
 
 
 def _send_confirmation_link(deal: Deal) -> None:
@@ -216,6 +231,10 @@ def deal_resend_confirmation(*, deal: Deal, user: User) -> Deal:
         raise DealError(_("Only the opportunity's Lab can send confirmation links."))
     if deal.state == Deal.State.CONFIRMED:
         raise DealError(_("The company has already confirmed this deal."))
+    if deal.state == Deal.State.AWAITING and deal.updated_at > timezone.now() - RESEND_AFTER:
+        # This round began under a minute ago (an awaiting deal is saved only to begin one): a second
+        # click or a retried request, which must not void the link that is on its way.
+        return deal
     deal.state = Deal.State.AWAITING
     deal.save(update_fields=["state", "updated_at"])
     _send_confirmation_link(deal)

@@ -14,6 +14,7 @@ from .emails import deal_send_confirmation, introduction_send_emails
     autoretry_for=(OSError, smtplib.SMTPException),
     retry_backoff=True,
     max_retries=6,
+    outbox=True,  # failed for good: kept and tried again later (creativelabs.outbox)
 )
 def send_introduction_emails(introduction_id: int) -> int:
     """E-mail both sides of an introduction the other's details, each once however often this runs."""
@@ -25,6 +26,7 @@ def send_introduction_emails(introduction_id: int) -> int:
     autoretry_for=(OSError, smtplib.SMTPException),
     retry_backoff=True,
     max_retries=6,
+    outbox=True,  # failed for good: kept and tried again later (creativelabs.outbox)
 )
 def send_deal_confirmation_email(deal_id: int, confirmation_round: int) -> bool:
     """E-mail the company the link to confirm a deal, once per confirmation round."""

@@ -277,6 +277,8 @@ def interest_reply(*, interest: Interest, user: User, reply: str, reason: str = 
     reason = reason.strip()
     if reply == Interest.Reply.NOT_SELECTED and not reason:
         raise InterestError(_("Give the company a reason why it was not selected."))
+    if (interest.state, interest.reply, interest.reply_reason) == (Interest.State.ANSWERED, reply, reason):
+        return interest  # answered so already (a double click, a retried request): nothing changes, nobody is told
     interest.state = Interest.State.ANSWERED
     interest.reply = reply
     interest.reply_reason = reason

@@ -55,6 +55,7 @@ def notification_send_email(*, notification_id: int) -> None:
     autoretry_for=(OSError, smtplib.SMTPException),
     retry_backoff=True,
     max_retries=6,
+    outbox=True,  # failed for good: kept and tried again later (creativelabs.outbox)
 )
 def send_notification_email(notification_id: int) -> None:
     """E-mail one notification, once: a retried or repeated task sends nothing twice."""

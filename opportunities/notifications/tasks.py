@@ -30,6 +30,7 @@ def send_digests() -> int:
     autoretry_for=(OSError, smtplib.SMTPException),
     retry_backoff=True,
     max_retries=6,
+    outbox=True,  # failed for good: kept and tried again later (creativelabs.outbox)
 )
 def send_digest(user_id: int, kind: str, period: str) -> bool:
     """One person's digest for one period, recorded as it is sent: a retry or rerun sends nothing twice."""

@@ -4,6 +4,7 @@ Each transition checks who may take it here, in one place, and records who did w
 and why. Notifications go out after the transaction commits.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -98,8 +99,27 @@ def _record(opportunity: Opportunity, *, actor: User | None, action: str, from_s
     )
 
 
+# The same draft again from the same person within this time is the same form sent twice (a double
+# click, a browser re-sending it): it is that draft, not a second one.
+SAME_SUBMISSION_WINDOW = datetime.timedelta(minutes=10)
+_IDENTIFYING = ("lab", "title", "summary", "brief")
+
+
 @transaction.atomic
 def opportunity_create(*, user: User, data: dict, m2m: dict) -> Opportunity:
+    """A new draft; the same draft sent again by its author (within a few minutes) is the one made already.
+
+    The author's row is locked, so two identical requests at once make one draft.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    same = Opportunity.objects.filter(
+        created_by=user,
+        status=Status.DRAFT,
+        created_at__gte=timezone.now() - SAME_SUBMISSION_WINDOW,
+        **{name: data[name] for name in _IDENTIFYING if name in data},
+    ).first()
+    if same is not None:
+        return same
     opportunity = Opportunity.objects.create(created_by=user, status=Status.DRAFT, **data)
     for name, values in m2m.items():
         getattr(opportunity, name).set(values)

@@ -244,7 +244,7 @@ def test_new_user_registers_company_builds_portfolio_and_brings_in_a_colleague(
     page.get_by_label(label("Colleague's e-mail address")).fill(COLLEAGUE_EMAIL)
     page.get_by_role("button", name="Send invitation").click()
     expect(page).to_have_url(base + "/company/team/")
-    expect(page.get_by_role("status")).to_contain_text(f"Invitation sent to {COLLEAGUE_EMAIL}")
+    expect(page.get_by_role("status")).to_contain_text(f"The invitation to {COLLEAGUE_EMAIL} will be e-mailed shortly.")
     expect(page.get_by_role("heading", name="Invited")).to_be_visible()
     expect(page.get_by_role("region", name="Members").get_by_role("list").nth(1)).to_contain_text(COLLEAGUE_EMAIL)
     axe_check(page)

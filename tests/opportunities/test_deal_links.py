@@ -144,6 +144,8 @@ def test_a_link_for_another_deal_does_not_work_for_this_company(deal, lab_a, sme
 
 
 def test_resending_invalidates_the_old_link(deal, developer_a, sme_owner, django_capture_on_commit_callbacks):
+    # A new link at most once a minute (a second click sends none): this round began a while ago.
+    Deal.objects.filter(pk=deal.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=5))
     old = link(deal)
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(developer_a).post(f"/deals/{deal.pk}/resend/")

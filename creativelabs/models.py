@@ -1,0 +1,34 @@
+"""The one model of the project package: a task the broker did not take, or that gave up, kept to be sent again."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnsentTask(models.Model):
+    """A Celery task that is still to run: its publish failed (broker down) or it failed for good in the worker.
+
+    Written by `outbox.record`; the beat sweeper (`tasks.requeue_unsent_tasks`, every minute) publishes each
+    row once and deletes it in the same transaction. The tasks recorded here make their effect once
+    however often they run (each claims its own row), so a row published twice still sends one e-mail.
+    """
+
+    class Reason(models.TextChoices):
+        NOT_QUEUED = "not_queued", _("Could not be queued")
+        FAILED = "failed", _("Failed in the worker")
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("retry at"), db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["retry_at", "pk"]
+        verbose_name = _("unsent task")
+        verbose_name_plural = _("unsent tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

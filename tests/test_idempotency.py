@@ -1,0 +1,459 @@
+"""Every write action, sent twice: the second identical request changes nothing and sends nothing.
+
+One table, `ACTIONS`: a row names who posts, where, what, and the effect one request has (rows counted
+before and after, e-mails in `mail.outbox`). Each row runs twice: the two requests one after the other
+(any database: a double click, a browser re-sending a form), and at the same moment from two threads
+with their own client and database connection (PostgreSQL: only there do the row locks that make it
+hold really wait for each other). Either way the effect must be exactly that of one request.
+
+A new write action is a new row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from companies.models import CompanyInvitation, Discipline, Membership, PortfolioItem
+from companies.services import team_invitation_token
+from labs.models import BusinessDeveloper, RoleInvitation, Theme
+from labs.services import role_invitation_token
+from opportunities.deals.links import deal_confirmation_token
+from opportunities.interests.selectors import fee_note_digest
+from opportunities.models import (
+    Deal,
+    Interest,
+    Introduction,
+    Notification,
+    Opportunity,
+    OpportunityEvent,
+    Status,
+    Suggestion,
+    SuggestionAction,
+)
+from tests.conftest import requires_postgres
+from tests.factories import UserFactory
+
+from .opportunities.factories import InterestFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+class World:
+    """The fixtures a row asks for, by attribute."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return self._request.getfixturevalue(name)
+
+
+@dataclass(frozen=True)
+class Action:
+    user: str  # the fixture that posts
+    path: Callable[[World], str]
+    data: Callable[[World], dict]
+    effect: dict[str, int]  # what one request changes: a count in COUNTS -> by how much
+
+
+def _count(model, **lookups) -> Callable[[World], int]:
+    return lambda w: model.objects.filter(**lookups).count()
+
+
+COUNTS: dict[str, Callable[[World], int]] = {
+    "mails": lambda w: len(mail.outbox),
+    "notifications": lambda w: Notification.objects.count(),
+    "deals": lambda w: Deal.objects.count(),
+    "confirmation rounds": lambda w: sum(Deal.objects.values_list("confirmation_round", flat=True)),
+    "confirmed deals": _count(Deal, state=Deal.State.CONFIRMED),
+    "disputed deals": _count(Deal, state=Deal.State.DISPUTED),
+    "introductions": lambda w: Introduction.objects.count(),
+    "outcomes recorded": lambda w: Introduction.objects.exclude(outcome_recorded_at=None).count(),
+    "interests": _count(Interest, state=Interest.State.SUBMITTED),
+    "answered": _count(Interest, state=Interest.State.ANSWERED),
+    "withdrawn": _count(Interest, state=Interest.State.WITHDRAWN),
+    "decisions": lambda w: SuggestionAction.objects.count(),
+    "events": lambda w: OpportunityEvent.objects.count(),
+    "opportunities": lambda w: Opportunity.objects.count(),
+    "team invitations": lambda w: CompanyInvitation.objects.count(),
+    "role invitations": lambda w: RoleInvitation.objects.count(),
+    "members": lambda w: Membership.objects.count(),
+    "business developers": lambda w: BusinessDeveloper.objects.count(),
+    "portfolio items": lambda w: PortfolioItem.objects.count(),
+    "themes": lambda w: Theme.objects.count(),
+}
+
+TODAY = timezone.localdate
+
+
+def _won(**overrides):
+    def data(w):
+        values = {
+            "outcome": "won",
+            "value": "12500.00",
+            "currency": "EUR",
+            "closed_on": TODAY().isoformat(),
+            "description": "Campaign and game.",
+            "note": "Signed.",
+        }
+        return {**values, **overrides}
+
+    return data
+
+
+def _interest_form(w):
+    opportunity = w.opportunity
+    return {
+        "motivation": "We built Safe Cycling Quest.",
+        "contact": w.sme_owner.pk,
+        "accept_fee": "on",
+        "fee_percentage": str(opportunity.fee_percentage),
+        "fee_digest": fee_note_digest(opportunity.fee_note),
+    }
+
+
+def _opportunity_form(w):
+    return {
+        "lab": w.lab_a.pk,
+        "title": "Healthy school playgrounds",
+        "summary": "Playgrounds that get children moving.",
+        "brief": "A district wants playground designs that fight obesity.",
+        "client_name": "District of Mitte",
+        "city": "Berlin",
+        "themes": [Theme.objects.get(slug="health-obesity").pk],
+        "required_disciplines": [Discipline.objects.get(slug="landscape-architecture").pk],
+        "budget_band": "25k-100k",
+        "currency": "EUR",
+        "deadline": (TODAY() + datetime.timedelta(days=21)).isoformat(),
+        "languages": ["de", "en"],
+        "fee_percentage": "7.5",
+        "fee_note": "Introduction and local follow-up.",
+    }
+
+
+ACTIONS: dict[str, Action] = {
+    # Introductions and deals
+    "introduce": Action(
+        "developer_a",
+        lambda w: f"/interests/{w.interest.pk}/introduce/",
+        lambda w: {"client_contact_name": "Anna Schmidt", "client_contact_email": "anna@berlin.example"},
+        # the introduction; the company is told (a notification and its e-mail); one e-mail to each side,
+        # each recorded as a notification to the developer
+        {"introductions": 1, "answered": 1, "interests": -1, "decisions": 1, "notifications": 3, "mails": 3},
+    ),
+    "record outcome: won": Action(
+        "developer_a",
+        lambda w: f"/introductions/{w.introduction.pk}/outcome/",
+        _won(),
+        # the deal, its first round, the company's notification with its link and the e-mail
+        {"deals": 1, "confirmation rounds": 1, "outcomes recorded": 1, "notifications": 1, "mails": 1},
+    ),
+    "record outcome: won, corrected": Action(
+        "developer_a",
+        lambda w: f"/introductions/{w.deal.introduction_id}/outcome/",
+        _won(value="15000.00"),
+        {"confirmation rounds": 1, "outcomes recorded": 1, "notifications": 1, "mails": 1},
+    ),
+    "record outcome: lost": Action(
+        "developer_a",
+        lambda w: f"/introductions/{w.introduction.pk}/outcome/",
+        lambda w: {"outcome": "lost", "note": "Went with a local agency."},
+        {"outcomes recorded": 1},
+    ),
+    "deal: send a new link": Action(
+        "developer_a",
+        lambda w: f"/deals/{w.old_deal.pk}/resend/",
+        lambda w: {},
+        {"confirmation rounds": 1, "notifications": 1, "mails": 1},
+    ),
+    "deal: confirm": Action(
+        "sme_owner",
+        lambda w: f"/deals/confirm/{deal_confirmation_token(w.deal)}/",
+        lambda w: {"action": "confirm"},
+        {"confirmed deals": 1, "notifications": 1, "mails": 1},  # the developer is told
+    ),
+    "deal: dispute": Action(
+        "sme_owner",
+        lambda w: f"/deals/confirm/{deal_confirmation_token(w.deal)}/",
+        lambda w: {"action": "dispute", "note": "The value was 10,000."},
+        {"disputed deals": 1, "notifications": 1, "mails": 1},
+    ),
+    # Suggestions and expressions of interest
+    "suggestion: shortlist": Action(
+        "developer_a",
+        lambda w: f"/suggestions/{w.suggestion.pk}/shortlist/",
+        lambda w: {},
+        {"decisions": 1},
+    ),
+    "suggestion: invite": Action(
+        "developer_a",
+        lambda w: f"/suggestions/{w.suggestion.pk}/invite/",
+        lambda w: {"note": "Your cycling game fits."},
+        {"decisions": 1, "notifications": 1, "mails": 1},
+    ),
+    "suggestion: add by hand": Action(
+        "developer_a",
+        lambda w: f"/opportunities/{w.opportunity.pk}/suggestions/add/",
+        lambda w: {"company": w.company.pk, "note": "Met them in Berlin."},
+        {"decisions": 1},
+    ),
+    "interest: express": Action(
+        "sme_owner",
+        lambda w: f"/opportunities/{w.opportunity.pk}/interest/",
+        _interest_form,
+        {"interests": 1, "notifications": 1, "mails": 1},  # the Lab's developer is told
+    ),
+    "interest: reply": Action(
+        "developer_a",
+        lambda w: f"/interests/{w.interest.pk}/reply/",
+        lambda w: {"reply": "not_selected", "reason": "We chose a studio with a Berlin office."},
+        {"answered": 1, "interests": -1, "notifications": 1, "mails": 1},
+    ),
+    "interest: withdraw": Action(
+        "sme_owner",
+        lambda w: f"/interests/{w.interest.pk}/withdraw/",
+        lambda w: {},
+        {"withdrawn": 1, "interests": -1, "notifications": 1, "mails": 1},
+    ),
+    # The review workflow
+    "opportunity: create": Action(
+        "developer_a", lambda w: "/opportunities/new/", _opportunity_form, {"opportunities": 1, "events": 1}
+    ),
+    "opportunity: submit": Action(
+        "developer_a",
+        lambda w: f"/opportunities/{w.draft.pk}/steps/submit/",
+        lambda w: {},
+        {"events": 1, "notifications": 1, "mails": 1},  # the embassy staff are told
+    ),
+    "opportunity: publish": Action(
+        "embassy_de",
+        lambda w: f"/opportunities/{w.submitted.pk}/steps/publish/",
+        lambda w: {},
+        {"events": 1, "notifications": 1, "mails": 1},  # the author is told
+    ),
+    # Teams and roles
+    "team: invite a colleague": Action(
+        "sme_owner",
+        lambda w: "/company/team/",
+        lambda w: {"email": "new-colleague@studio.example"},
+        {"team invitations": 1, "mails": 1},
+    ),
+    "team: accept an invitation": Action(
+        "invitee",
+        lambda w: f"/company/join/{team_invitation_token(w.team_invitation)}/",
+        lambda w: {},
+        {"members": 1},
+    ),
+    "roles: invite": Action(
+        "admin_user",
+        lambda w: "/staff/invitations/",
+        lambda w: {"email": "invitee@lab-a.example", "role": "business_developer", "lab": w.lab_a.pk},
+        {"role invitations": 1, "mails": 1},
+    ),
+    "roles: send an invitation again": Action(
+        "admin_user",
+        lambda w: f"/staff/invitations/{w.old_role_invitation.pk}/resend/",
+        lambda w: {},
+        {"mails": 1},
+    ),
+    "roles: accept an invitation": Action(
+        "invitee",
+        lambda w: f"/invitations/{role_invitation_token(w.role_invitation)}/",
+        lambda w: {},
+        {"business developers": 1},
+    ),
+    # Portfolio and themes
+    "portfolio: new item": Action(
+        "sme_owner",
+        lambda w: "/company/portfolio/new/",
+        lambda w: {
+            "title": "Safe Cycling Quest",
+            "description": "A game about cycling safely.",
+            "visibility": "public",
+        },
+        {"portfolio items": 1},
+    ),
+    "themes: new theme": Action(
+        "embassy_de",
+        lambda w: "/staff/themes/new/",
+        lambda w: {"slug": "circular-fashion", "name_en": "Circular fashion", "name_nl": "Circulaire mode"},
+        {"themes": 1},
+    ),
+}
+
+
+# --- The objects the rows use ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def interest(opportunity, company, sme_owner):
+    return InterestFactory(opportunity=opportunity, company=company, submitted_by=sme_owner, contact=sme_owner)
+
+
+@pytest.fixture
+def introduction(interest, developer_a):
+    interest.state, interest.reply = Interest.State.ANSWERED, Interest.Reply.INTRODUCED
+    interest.save()
+    return Introduction.objects.create(
+        interest=interest,
+        introduced_by=developer_a,
+        client_contact_name="Anna Schmidt",
+        client_contact_email="anna@berlin.example",
+    )
+
+
+def _deal(introduction, developer, **fields) -> Deal:
+    introduction.outcome = "won"
+    introduction.outcome_note = "Signed."
+    introduction.save()
+    values = {
+        "value": Decimal("12500.00"),
+        "currency": "EUR",
+        "closed_on": TODAY(),
+        "description": "Campaign and game.",
+        "fee_percentage": introduction.interest.accepted_fee_percentage,
+        "recorded_by": developer,
+        "confirmation_round": 1,
+        **fields,
+    }
+    values["fee_amount"] = (values["value"] * values["fee_percentage"] / 100).quantize(Decimal("0.01"))
+    return Deal.objects.create(introduction=introduction, **values)
+
+
+@pytest.fixture
+def deal(introduction, developer_a):
+    """Awaiting the company's answer."""
+    return _deal(introduction, developer_a)
+
+
+@pytest.fixture
+def old_deal(deal):
+    """Awaiting an answer for a while: the developer may send a new link."""
+    Deal.objects.filter(pk=deal.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
+    return deal
+
+
+@pytest.fixture
+def suggestion(opportunity, company):
+    return Suggestion.objects.create(
+        opportunity=opportunity,
+        company=company,
+        score=0.5,
+        rank_for_opportunity=1,
+        engine_version="1",
+        computed_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def draft(lab_a, developer_a):
+    return OpportunityFactory(lab=lab_a, created_by=developer_a, status=Status.DRAFT, title="Draft")
+
+
+@pytest.fixture
+def submitted(lab_a, developer_a):
+    return OpportunityFactory(lab=lab_a, created_by=developer_a, status=Status.SUBMITTED, title="Submitted")
+
+
+@pytest.fixture
+def invitee(db):
+    return UserFactory(email="invitee@lab-a.example")  # with the address verified
+
+
+@pytest.fixture
+def team_invitation(company, sme_owner):
+    return CompanyInvitation.objects.create(company=company, email="invitee@lab-a.example", invited_by=sme_owner)
+
+
+@pytest.fixture
+def role_invitation(lab_a, admin_user):
+    return RoleInvitation.objects.create(
+        email="invitee@lab-a.example", role="business_developer", lab=lab_a, invited_by=admin_user
+    )
+
+
+@pytest.fixture
+def old_role_invitation(role_invitation):
+    RoleInvitation.objects.filter(pk=role_invitation.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2), emailed_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    return role_invitation
+
+
+# --- The test ------------------------------------------------------------------------------------------------
+
+
+def _prepared(request, name) -> tuple[World, Action, object, dict]:
+    action = ACTIONS[name]
+    w = World(request)
+    user = getattr(w, action.user)
+    path = action.path(w)
+    # Everyone the actions tell about a change: the Lab's developer, the company's owner, the embassy staff.
+    for person in ("developer_a", "sme_owner", "embassy_de"):
+        getattr(w, person)
+    mail.outbox.clear()
+    before = {count: COUNTS[count](w) for count in COUNTS}
+    return w, action, (user, path), before
+
+
+def _changes(w, before) -> dict[str, int]:
+    after = {count: COUNTS[count](w) for count in COUNTS}
+    return {count: after[count] - before[count] for count in COUNTS if after[count] != before[count]}
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_the_same_request_twice_in_a_row_has_the_effect_of_one(request, name):
+    w, action, (user, path), before = _prepared(request, name)
+    client = _client(user)
+    first = client.post(path, action.data(w))
+    assert first.status_code < 400, first.content.decode()[:2000]
+    assert _changes(w, before) == action.effect  # the row says what one request does
+    second = client.post(path, action.data(w))
+    assert second.status_code < 500
+    assert _changes(w, before) == action.effect
+
+
+@requires_postgres
+@pytest.mark.parametrize("name", ACTIONS)
+def test_the_same_request_twice_at_once_has_the_effect_of_one(request, name):
+    w, action, (user, path), before = _prepared(request, name)
+    clients = [_client(user), _client(user)]
+    payloads = [action.data(w), action.data(w)]
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def post(index: int) -> None:
+        try:
+            start.wait(timeout=10)
+            statuses.append(clients[index].post(path, payloads[index]).status_code)
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            errors.append(error)
+        finally:
+            connection.close()  # each thread has its own connection: don't leave it open
+
+    threads = [threading.Thread(target=post, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert len(statuses) == 2 and all(status < 500 for status in statuses), statuses
+    assert min(statuses) < 400, statuses  # one of them did it
+    assert _changes(w, before) == action.effect
