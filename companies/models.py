@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from creativelabs.translation import BilingualName
 from creativelabs.validators import single_line
@@ -92,6 +93,10 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CompanyQuerySet.as_manager()
+    # Every change, with who made it (`creativelabs.history`); `updated_at` moves on each save and says nothing.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=["disciplines", "themes"], cascade_delete_history=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -170,6 +175,10 @@ class PortfolioItem(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PortfolioItemQuerySet.as_manager()
+    # `position` changes when a neighbour moves (written with update(), never saved): not a change to the work.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "position"], m2m_fields=["disciplines", "themes"], cascade_delete_history=True
+    )
 
     class Meta:
         ordering = ["position", "id"]

@@ -27,6 +27,11 @@ def sees_every_company(user) -> bool:
     return roles_of(user).is_programme_staff
 
 
+def may_see_history(user, company) -> bool:
+    """Who changed what in a company's profile and portfolio: its own members, and programme staff."""
+    return is_member_of(user, company.pk) or sees_every_company(user)
+
+
 def may_register_company(user) -> bool:
     """A logged-in person without a company and without a staff role."""
     roles = roles_of(user)

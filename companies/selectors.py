@@ -1,7 +1,9 @@
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.export import record
 from accounts.roles import roles_of
+from creativelabs.history import Entry, histories, history_of, merged
 
 from .models import Company, PortfolioFile, PortfolioItem, Visibility
 from .permissions import sees_every_company
@@ -20,6 +22,16 @@ def visible_companies(user):
 
 def visible_portfolio_items(user, company: Company):
     return PortfolioItem.objects.filter(company=company).visible_to(user, company)
+
+
+def company_history(company: Company, items) -> list[Entry]:
+    """Every change to the profile and to these portfolio items (those the viewer may see), oldest first.
+
+    The views ask `permissions.may_see_history` first.
+    """
+    profile = history_of(company, subject=lambda _company: _("Profile"))
+    work = histories(items, subject=lambda item: item.title)
+    return merged(profile, *work.values())
 
 
 def visible_portfolio_files(user):

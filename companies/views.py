@@ -21,8 +21,14 @@ from . import services
 from .filters import CompanyFilter
 from .forms import CompanyForm, PortfolioFileForm, PortfolioItemForm, TeamInvitationForm
 from .models import Membership, PortfolioFile, PortfolioItem
-from .permissions import may_register_company, membership_of
-from .selectors import company_completeness, visible_companies, visible_portfolio_files, visible_portfolio_items
+from .permissions import may_register_company, may_see_history, membership_of
+from .selectors import (
+    company_completeness,
+    company_history,
+    visible_companies,
+    visible_portfolio_files,
+    visible_portfolio_items,
+)
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -63,8 +69,9 @@ def directory(request):
 def company_detail(request, slug: str):
     """Anyone who may see the company: its profile and the portfolio items visible to them."""
     company = get_object_or_404(visible_companies(request.user).prefetch_related("disciplines", "themes"), slug=slug)
-    items = visible_portfolio_items(request.user, company).prefetch_related("files", "disciplines", "themes")
-    return render(request, "companies/company_detail.html", {"company": company, "items": items})
+    items = list(visible_portfolio_items(request.user, company).prefetch_related("files", "disciplines", "themes"))
+    history = company_history(company, items) if may_see_history(request.user, company) else []
+    return render(request, "companies/company_detail.html", {"company": company, "items": items, "history": history})
 
 
 def company_logo(request, slug: str):

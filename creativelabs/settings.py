@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "csp",
+    "simple_history",
     "creativelabs",  # the outbox of tasks the broker did not take (creativelabs/outbox.py)
     "accounts",
     "labs",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change: the history (creativelabs/history.py) reads the signed-in user from here.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "creativelabs.requests.RefuseControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +113,12 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresq
 if not USING_POSTGRES and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- History of changes -------------------------------------------------------
+# django-simple-history keeps a row per change of the tracked models (creativelabs/history.py).
+# Restoring an old version from the admin would write around the services (no recompute queued,
+# no workflow checks), so it is off; a change is made again through the portal or the admin form.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Cache and Redis ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

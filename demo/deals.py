@@ -155,3 +155,14 @@ def _age(interest: Interest, *, days: int) -> None:
     SuggestionAction.objects.filter(
         suggestion__opportunity=interest.opportunity, suggestion__company=interest.company
     ).update(created_at=submitted - datetime.timedelta(days=1))
+    # Their history follows the same story: sent, then answered; introduced, then the outcome; the deal, confirmed.
+    interest.history.filter(state=Interest.State.SUBMITTED).update(history_date=submitted)
+    interest.history.exclude(state=Interest.State.SUBMITTED).update(history_date=replied)
+    introduction = Introduction.objects.filter(interest=interest).first()
+    if introduction is not None:
+        introduction.history.filter(outcome=Introduction.Outcome.OPEN).update(history_date=replied)
+        introduction.history.exclude(outcome=Introduction.Outcome.OPEN).update(history_date=outcome_at)
+        deal = Deal.objects.filter(introduction=introduction).first()
+        if deal is not None:
+            deal.history.exclude(state=Deal.State.CONFIRMED).update(history_date=outcome_at)
+            deal.history.filter(state=Deal.State.CONFIRMED).update(history_date=outcome_at + datetime.timedelta(days=1))

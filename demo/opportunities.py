@@ -163,6 +163,7 @@ def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
         Status.WITHDRAWN: now - datetime.timedelta(days=2),
     }.get(spec["status"])
     moments = {}
+    in_order = []
     moment = start
     for index, event in enumerate(events):
         if index:
@@ -171,6 +172,8 @@ def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
             moment = max(moment, min(ending, now - datetime.timedelta(hours=1)))
         OpportunityEvent.objects.filter(pk=event.pk).update(created_at=moment)
         moments[event.action] = moment  # the last time each step was taken
+        in_order.append(moment)
+    _date_history(opportunity, in_order)
     changes = {"created_at": start}
     Action = OpportunityEvent.Action
     if Action.SUBMITTED in moments:
@@ -181,3 +184,16 @@ def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
     # Notifications are named after the step they tell about.
     for kind, moment in moments.items():
         Notification.objects.filter(opportunity=opportunity, kind=kind).update(created_at=moment)
+
+
+def _date_history(opportunity: Opportunity, moments: list) -> None:
+    """Date the history rows like the steps: creating it (and setting its lists) at the first step, each
+    change of status at the step that made it, in order."""
+    steps = iter(moments)
+    moment = next(steps)
+    status = None
+    for history_id, row_status in opportunity.history.order_by("history_id").values_list("history_id", "status"):
+        if status is not None and row_status != status:
+            moment = next(steps, moment)
+        status = row_status
+        opportunity.history.filter(history_id=history_id).update(history_date=moment)

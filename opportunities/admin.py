@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from creativelabs.history_admin import HistoryAdmin
+
 from .models import (
     Deal,
     Interest,
@@ -12,6 +14,7 @@ from .models import (
     Suggestion,
     SuggestionAction,
 )
+from .workflow import services as workflow_services
 
 
 class OpportunityEventInline(admin.TabularInline):
@@ -34,16 +37,45 @@ class OpportunityAttachmentInline(admin.TabularInline):
         return False
 
 
+OPPORTUNITY_M2M = ["themes", "required_disciplines", "nice_disciplines", "contacts"]
+
+
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
+class OpportunityAdmin(HistoryAdmin):
+    """An edit here is the portal's edit (`workflow.services.opportunity_update`): recorded, and the
+    opportunity's suggestions recomputed. The workflow's fields change only through its steps, and
+    opportunities are posted through the portal's form (a draft by its author, then reviewed)."""
+
     list_display = ["title", "lab", "country", "status", "deadline", "fee_percentage", "published_at"]
     list_filter = ["status", "country", "lab", "budget_band", "themes"]
     search_fields = ["title", "summary", "client_name", "city"]
     list_select_related = ["lab", "country"]
-    filter_horizontal = ["themes", "required_disciplines", "nice_disciplines", "contacts"]
-    readonly_fields = ["status", "published_at", "submitted_at", "created_by", "created_at", "updated_at"]
+    filter_horizontal = OPPORTUNITY_M2M
+    readonly_fields = [
+        "status",
+        "published_at",
+        "submitted_at",
+        "featured_on_themes",  # the embassy's step on the page (`opportunity_feature`)
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "deadline"
     inlines = [OpportunityAttachmentInline, OpportunityEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name not in OPPORTUNITY_M2M}
+        m2m = {name: form.cleaned_data[name] for name in OPPORTUNITY_M2M if name in form.cleaned_data}
+        obj._history_user = request.user
+        workflow_services.opportunity_update(opportunity=obj, user=request.user, data=fields, m2m=m2m)
+
+    def save_related(self, request, form, formsets, change):
+        # The service set the many-to-many fields already; only the inlines are left to save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Notification)
@@ -82,12 +114,13 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(HistoryAdmin):
     list_display = ["opportunity", "company", "state", "reply", "reply_due", "accepted_fee_percentage", "created_at"]
     list_filter = ["state", "reply"]
     search_fields = ["opportunity__title", "company__name"]
     list_select_related = ["opportunity", "company"]
-    # The accepted fee terms are a record of what the company agreed to: never edited afterwards.
+    # The accepted fee terms are a record of what the company agreed to: never edited afterwards. The state
+    # and the Lab's answer change through the portal's steps (answer, withdraw, introduce), which tell the company.
     readonly_fields = [
         "opportunity",
         "company",
@@ -95,6 +128,9 @@ class InterestAdmin(admin.ModelAdmin):
         "accepted_fee_percentage",
         "accepted_fee_note",
         "fee_accepted_at",
+        "state",
+        "reply",
+        "reply_reason",
         "replied_by",
         "replied_at",
         "reply_due",
@@ -113,43 +149,43 @@ class InterestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Introduction)
-class IntroductionAdmin(admin.ModelAdmin):
+class IntroductionAdmin(HistoryAdmin):
+    """The client contact can be corrected here; the outcome is recorded through the portal, which makes the deal."""
+
     list_display = ["interest", "client_contact_name", "outcome", "introduced_by", "created_at"]
     list_filter = ["outcome"]
     search_fields = ["client_contact_name", "client_contact_email", "interest__company__name"]
     list_select_related = ["interest", "introduced_by"]
-    raw_id_fields = ["interest"]
-    readonly_fields = ["introduced_by", "outcome_recorded_by", "outcome_recorded_at", "created_at"]
+    readonly_fields = [
+        "interest",
+        "introduced_by",
+        "outcome",
+        "outcome_note",
+        "outcome_recorded_by",
+        "outcome_recorded_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
-    """Deals are recorded, corrected and confirmed through the portal, which computes the fee; here they are read."""
+class DealAdmin(HistoryAdmin):
+    """Deals are recorded, corrected and confirmed through the portal, which computes the fee and asks the
+    company to confirm each version; here they are read, with every earlier value and dispute in the history."""
 
     list_display = ["introduction", "value", "currency", "fee_percentage", "fee_amount", "state", "closed_on"]
     list_filter = ["state", "currency"]
     search_fields = ["introduction__interest__company__name", "description"]
     list_select_related = ["introduction"]
-    raw_id_fields = ["introduction"]
     date_hierarchy = "closed_on"
-    readonly_fields = [
-        "introduction",
-        "value",
-        "currency",
-        "fee_percentage",
-        "fee_amount",
-        "recorded_by",
-        "confirmation_round",
-        "confirmation_sent_at",
-        "confirmed_by",
-        "confirmed_at",
-        "disputed_at",
-        "state",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = [field.name for field in Deal._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

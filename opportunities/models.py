@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from companies.models import LANGUAGES
 from creativelabs.validators import single_line
@@ -113,6 +114,12 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OpportunityQuerySet.as_manager()
+    # Every change, with who made it (`creativelabs.history`); `updated_at` moves on each save and says nothing.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=["themes", "required_disciplines", "nice_disciplines", "contacts"],
+        cascade_delete_history=True,
+    )
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -389,9 +396,15 @@ class Interest(models.Model):
 
     Reply = InterestReply
 
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="interests")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="interests", verbose_name=_("opportunity")
+    )
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="interests", verbose_name=_("company")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("sent by")
+    )
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -405,20 +418,29 @@ class Interest(models.Model):
         "companies.PortfolioItem", blank=True, related_name="+", verbose_name=_("portfolio items")
     )
     # The fee terms as they stood when the company accepted them; later edits don't touch these.
-    accepted_fee_percentage = models.DecimalField(max_digits=5, decimal_places=2)
-    accepted_fee_note = models.CharField(max_length=300, blank=True)
-    fee_accepted_at = models.DateTimeField()
-    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True)
-    reply = models.CharField(max_length=20, choices=Reply.choices, default=Reply.NONE, blank=True)
+    accepted_fee_percentage = models.DecimalField(_("accepted fee percentage"), max_digits=5, decimal_places=2)
+    accepted_fee_note = models.CharField(_("accepted fee note"), max_length=300, blank=True)
+    fee_accepted_at = models.DateTimeField(_("fee accepted at"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True)
+    reply = models.CharField(_("answer"), max_length=20, choices=Reply.choices, default=Reply.NONE, blank=True)
     reply_reason = models.TextField(_("reason"), blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
-    replied_at = models.DateTimeField(null=True, blank=True)
-    reply_due = models.DateTimeField()  # submitted + REPLY_DAYS
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    replied_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reply_due = models.DateTimeField(_("answer due"))  # submitted + REPLY_DAYS
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], m2m_fields=["portfolio_items"], cascade_delete_history=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -449,19 +471,34 @@ class Introduction(models.Model):
 
     Outcome = IntroductionOutcome
 
-    interest = models.OneToOneField(Interest, on_delete=models.CASCADE, related_name="introduction")
-    introduced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    interest = models.OneToOneField(
+        Interest, on_delete=models.CASCADE, related_name="introduction", verbose_name=_("expression of interest")
+    )
+    introduced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("introduced by"),
+    )
     client_contact_name = models.CharField(_("client contact"), max_length=150, validators=[single_line])
     client_contact_email = models.EmailField(_("client contact e-mail"))
     client_contact_phone = models.CharField(_("client contact phone"), max_length=40, blank=True)
     note = models.TextField(_("introduction note"), max_length=2000, blank=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
-    outcome_note = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
     outcome_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outcome recorded by"),
     )
-    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -485,26 +522,39 @@ class Deal(models.Model):
 
     State = DealState
 
-    introduction = models.OneToOneField(Introduction, on_delete=models.CASCADE, related_name="deal")
+    introduction = models.OneToOneField(
+        Introduction, on_delete=models.CASCADE, related_name="deal", verbose_name=_("introduction")
+    )
     value = models.DecimalField(_("deal value"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Opportunity.Currency.choices)
     closed_on = models.DateField(_("date"))
     description = models.CharField(_("short description"), max_length=300)
-    fee_percentage = models.DecimalField(max_digits=5, decimal_places=2)
-    fee_amount = models.DecimalField(max_digits=14, decimal_places=2)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.AWAITING, db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    # Each (re)sent confirmation link carries this number; sending a new one invalidates the old.
-    confirmation_round = models.PositiveIntegerField(default=0)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    fee_percentage = models.DecimalField(_("fee percentage"), max_digits=5, decimal_places=2)
+    fee_amount = models.DecimalField(_("fee"), max_digits=14, decimal_places=2)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.AWAITING, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    dispute_note = models.TextField(blank=True)
-    disputed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Each (re)sent confirmation link carries this number; sending a new one invalidates the old.
+    confirmation_round = models.PositiveIntegerField(_("confirmation link number"), default=0)
+    confirmation_sent_at = models.DateTimeField(_("confirmation link sent at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    dispute_note = models.TextField(_("dispute note"), blank=True)
+    disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # A correction or a second dispute overwrites the row; its history keeps every earlier value and note.
+    # The worker's "link sent" stamp is bookkeeping, not a change anyone made.
+    history = HistoricalRecords(excluded_fields=["updated_at", "confirmation_sent_at"], cascade_delete_history=True)
 
     class Meta:
         ordering = ["-closed_on", "-id"]

@@ -22,6 +22,7 @@ from creativelabs.ratelimits import rate_limited
 
 from .. import permissions
 from ..deals.selectors import introduction_panel
+from ..history import interest_timeline
 from ..models import Interest, Status, Suggestion
 from ..selectors import visible_opportunities
 from . import selectors, services
@@ -180,6 +181,7 @@ def interest_detail(request, pk: int):
     opportunity = interest.opportunity
     is_member = permissions.is_company_member(request.user, interest.company_id)
     can_reply = permissions.may_decide(request.user, opportunity)
+    lab_side = permissions.may_follow(request.user, opportunity)
     introduced = selectors.has_introduction(interest)
     answerable = can_reply and interest.state != Interest.State.WITHDRAWN and not introduced
     context = {
@@ -187,7 +189,9 @@ def interest_detail(request, pk: int):
         "opportunity": opportunity,
         "items": interest.portfolio_items.all(),
         "is_member": is_member,
-        "lab_side": permissions.may_follow(request.user, opportunity),
+        "lab_side": lab_side,
+        # Who changed what, for the staff who follow the opportunity (the company sees its own page).
+        "history": interest_timeline(interest) if lab_side else [],
         "can_reply": answerable,
         "reply_form": ReplyForm(initial={"reply": interest.reply or None, "reason": interest.reply_reason}),
         "can_withdraw": is_member

@@ -17,6 +17,7 @@ from creativelabs.ratelimits import rate_limited
 
 from .. import permissions
 from ..deals.selectors import introductions_for_opportunity
+from ..history import opportunity_timeline
 from ..interests import selectors as interest_selectors
 from ..models import Interest, Opportunity, OpportunityAttachment, Status, Suggestion
 from ..selectors import editable_opportunities, explanation_labels, reviewable_opportunities, visible_opportunities
@@ -65,7 +66,8 @@ def opportunity_detail(request, pk: int):
         "can_edit": editable_opportunities(request.user).filter(pk=pk).exists()
         if request.user.is_authenticated
         else False,
-        "events": opportunity.events.select_related("actor") if roles.is_programme_staff else [],
+        # Workflow steps and edits with what changed: for the staff who follow the opportunity.
+        "history": opportunity_timeline(opportunity) if permissions.may_follow(request.user, opportunity) else [],
         "transition_form": TransitionForm(),
         "show_suggestions": show_suggestions,
         "band": band,

@@ -45,6 +45,11 @@ def test_the_story_is_complete_idempotent_silent_and_shown_to_each_role(seeded, 
     for deal in Deal.objects.select_related("introduction__interest"):
         assert deal.fee_percentage == deal.introduction.interest.accepted_fee_percentage
         assert deal.fee_amount == (deal.value * deal.fee_percentage / 100).quantize(deal.value)
+    # Their history is dated like the story: sent when the expression was, the deal when it was recorded.
+    for interest in Interest.objects.all():
+        assert interest.history.order_by("history_id").first().history_date == interest.created_at
+    for deal in Deal.objects.all():
+        assert deal.history.order_by("history_id").first().history_date == deal.created_at
     # The demo tells its story in the app only.
     assert mail.outbox == []
     assert not Notification.objects.filter(emailed_at=None).exists()

@@ -47,6 +47,12 @@ def test_seeding_twice_gives_about_fifteen_opportunities_in_every_state(settings
         assert events[0].action == OpportunityEvent.Action.CREATED, o.title
         assert events[-1].to_status == o.status, o.title
         assert [e.created_at for e in events] == sorted(e.created_at for e in events), o.title
+        # the history of changes tells the same story at the same moments: created at the start, the last
+        # change of status with the last step
+        rows = list(o.history.order_by("history_id"))
+        assert rows[0].history_type == "+" and rows[0].history_date == events[0].created_at, o.title
+        assert rows[-1].history_date == events[-1].created_at and rows[-1].status == o.status, o.title
+        assert [r.history_date for r in rows] == sorted(r.history_date for r in rows), o.title
         if o.status == Status.PUBLISHED:
             assert o.deadline > today and o.published_at, o.title
         if o.status in (Status.EXPIRED, Status.CLOSED_WON, Status.CLOSED_NOT_WON):
