@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(create_cache_tables, sender=self)
         # Registers this app's sections of a person's data export (see accounts/export.py).
-        from . import export as _export  # noqa: F401
+        from . import export
+
+        export.register_history_section()
 
 
 def create_cache_tables(using, **kwargs):

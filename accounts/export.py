@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -239,6 +240,101 @@ def _admin_actions(user: User) -> list:
         for entry in LogEntry.objects.filter(user=user).select_related("content_type").order_by("action_time", "id")
     ]
 
+
+# --- The history of changes ----------------------------------------------------------------------------
+# django-simple-history keeps a copy of a tracked row at every change (creativelabs/history.py reads
+# them for the pages). A past version that names the person, or a change they made, is their data
+# as much as the row itself. The tracked models belong to other apps; they are found in the app
+# registry by the mark simple-history puts on its models (`instance_type`), so accounts imports none.
+
+
+def _historical_models() -> list[type[models.Model]]:
+    return [model for model in apps.get_models() if hasattr(model, "instance_type")]
+
+
+def _person_lookups(model: type[models.Model]) -> dict[str, str]:
+    """For each field of `model` naming a person, the lookup that finds the person's rows by user.
+
+    A field points at the user, at a row standing for one (one-to-one with a user: the lookup goes
+    on to that user), or holds an e-mail address (matched to the person's address).
+    """
+    stands_for_person = {
+        related: field.name
+        for related in apps.get_models()
+        for field in related._meta.get_fields()
+        if field.one_to_one and field.concrete and field.related_model is User
+    }
+    lookups = {}
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model is User:
+            lookups[field.name] = field.name
+        elif field.is_relation and field.related_model in stands_for_person:
+            lookups[field.name] = f"{field.name}__{stands_for_person[field.related_model]}"
+        elif isinstance(field, models.EmailField):
+            lookups[field.name] = f"{field.name}__iexact"
+    return lookups
+
+
+def _history_covers() -> list[str]:
+    return [f"{model._meta.label}.{name}" for model in _historical_models() for name in _person_lookups(model)]
+
+
+def _past_versions(user: User) -> list:
+    versions = []
+    for model in _historical_models():
+        lookups = _person_lookups(model)
+        if not lookups:
+            continue
+        match = models.Q()
+        for lookup in lookups.values():
+            match |= models.Q(**{lookup: user.email if lookup.endswith("__iexact") else user})
+        if hasattr(model, "m2m_history_id"):  # a many-to-many link at one version of its row
+            rows = model.objects.filter(match).select_related("history", "history__history_user")
+            for row in rows.order_by("history__history_date", "m2m_history_id"):
+                versions.append(
+                    {
+                        "object_type": str(row.history.instance_type._meta.verbose_name),
+                        "history_date": row.history.history_date,
+                        "history_user": person(row.history.history_user),
+                        **record(row, leave_out={"m2m_history_id", "history"}),
+                    }
+                )
+            continue
+        for row in model.objects.filter(match).order_by("history_date", "history_id"):
+            versions.append(
+                {
+                    "object_type": str(model.instance_type._meta.verbose_name),
+                    **record(row, leave_out={"history_id"}),
+                }
+            )
+    versions.sort(key=lambda version: version["history_date"])
+    return versions
+
+
+def register_history_section() -> None:
+    """Called from AccountsConfig.ready(), when every app's models (and their history) are loaded."""
+    section(
+        "history",
+        title=gettext_lazy("Past versions that name you, and changes you made"),
+        covers=_history_covers(),
+    )(_past_versions)
+
+
+labels(
+    {
+        "history_date": gettext_lazy("Changed at"),
+        "history_type": gettext_lazy("Kind of change"),
+        "history_user": gettext_lazy("Changed by"),
+        "history_change_reason": gettext_lazy("Reason for the change"),
+        "businessdeveloper": gettext_lazy("Business developer"),
+        "id": gettext_lazy("Number"),
+        "created_by": gettext_lazy("Created by"),
+        "interest": gettext_lazy("Expression of interest"),
+        "introduction": gettext_lazy("Introduction"),
+        "confirmation_round": gettext_lazy("Confirmation round"),
+        "history": gettext_lazy("History"),
+    }
+)
 
 labels(
     {

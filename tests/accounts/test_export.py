@@ -25,7 +25,7 @@ from accounts.models import NotificationPreference, SentDigest, User
 from companies.models import CompanyInvitation
 from companies.services import portfolio_item_create
 from labs.models import Lab, RoleInvitation
-from opportunities.models import Notification, OpportunityEvent, Status, Suggestion, SuggestionAction
+from opportunities.models import Interest, Notification, OpportunityEvent, Status, Suggestion, SuggestionAction
 from tests.factories import (
     BusinessDeveloperFactory,
     CompanyFactory,
@@ -362,3 +362,14 @@ def test_a_person_with_nothing_yet_gets_every_section_empty(plain_user):
     assert data["membership"] is None and data["company"] is None
     assert data["interests"] == [] and data["deals"] == [] and data["notifications"] == []
     assert datetime.datetime.fromisoformat(data["exported_at"])
+
+
+def test_past_versions_naming_the_person_and_changes_they_made_are_exported(eva):
+    """The history keeps old values after a change; they stay the person's data."""
+    interest = Interest.objects.get(submitted_by=eva)
+    interest.motivation = "A later, shorter motivation"
+    interest._history_user = eva  # as HistoryRequestMiddleware sets it for a change made on a page
+    interest.save()
+    versions = [v for v in export_of(eva)["history"] if v["object_type"] == str(Interest._meta.verbose_name)]
+    assert {v["motivation"] for v in versions} >= {"We scored the Utrecht bike parade", "A later, shorter motivation"}
+    assert [v["history_user"] for v in versions if v["motivation"] == "A later, shorter motivation"] == [str(eva)]
