@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "csp",
+    # --- ops: htmx and health (django-htmx, django-health-check) ---
+    "django_htmx",
+    "health_check",
+    # --- end ops ---
     "accounts",
     "labs",
     "companies",
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ops: request.htmx (creativelabs/htmx.py decides fragment or whole page).
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
