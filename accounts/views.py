@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from creativelabs.headers import never_store
+
 from . import services
 from .forms import ProfileForm
 
@@ -83,6 +85,7 @@ def privacy(request):
 
 
 @login_required
+@never_store
 def privacy_export(request):
     """Any logged-in user: everything the portal holds about them and their company, as JSON."""
     response = JsonResponse(services.user_export_data(request.user), json_dumps_params={"indent": 2})

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ops: no cache keeps a page rendered for a logged-in person (creativelabs/headers.py).
+    "creativelabs.headers.PrivatePagesMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "creativelabs.requests.RefuseControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -261,6 +263,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# --- ops: SameSite on every cookie the portal sets --------------------------------------
+# Lax: sent when following a link to the portal (an e-mail's confirmation link stays logged in),
+# never with a cross-site POST or an embedded request. The messages cookie follows the session's.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# No script reads the language cookie (the switch is a form): keep it from scripts too.
+LANGUAGE_COOKIE_HTTPONLY = True
+# --- end ops ---
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
