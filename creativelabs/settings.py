@@ -6,6 +6,7 @@ Set DATABASE_URL, REDIS_URL (or CELERY_BROKER_URL) and EMAIL_URL to use real ser
 A malformed value stops the process at start-up rather than half-working later.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -195,7 +196,8 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 # --- E-mail -----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Creative Labs <noreply@creativelabs.example>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# ops: the sender of error mails to ADMINS.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Accounts and allauth -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -294,11 +296,63 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- ops: logs and error reporting -----------------------------------------------------
+# LOG_FORMAT=json writes one JSON object per line (python-json-logger) for a log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+# Unhandled errors in a request (a 500) are mailed to ADMINS when DEBUG is off, as are failed tasks.
+ADMINS = [(name, address) for name, address in getaddresses([env.str("ADMINS", default="")]) if name or address]
+if any("@" not in address for _, address in ADMINS):
+    raise ImproperlyConfigured("ADMINS must be e-mail addresses, comma-separated: Name <name@example.org>, ...")
+EMAIL_SUBJECT_PREFIX = "[Creative Labs] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run is noise in the embedded default, where tasks run in-process.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
+    "loggers": {
+        # Django's own default would mail every "django" error too: one place decides, here.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"handlers": ["mail_admins"]},
+        # One line per task run is noise in the embedded default, where tasks run in-process.
+        "celery.app.trace": {
+            "handlers": ["mail_admins"],
+            "level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
+        },
+    },
 }
+# The worker logs through the configuration above instead of Celery's own, so its lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# Sentry, only when SENTRY_DSN is set: errors and failed tasks, without personal data (no user,
+# cookies or request bodies; send_default_pii stays off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+# --- end ops ---
