@@ -190,6 +190,13 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, but each person's daily or weekly digest is sent once per period (what was sent is recorded).
     "send-digests": {"task": "opportunities.tasks.send_digests", "schedule": 60 * 60},
     "send-match-alerts": {"task": "opportunities.tasks.send_match_alerts", "schedule": 5 * 60},
+    # ops: /health/ reports the worker down when this has not run for HEALTH_HEARTBEAT_MAX_AGE; one
+    # not picked up within a minute is dropped, so a worker coming back does not run a backlog.
+    "record-worker-heartbeat": {
+        "task": "creativelabs.health.record_worker_heartbeat",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
@@ -295,6 +302,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- ops: /health/ (creativelabs/health.py) ------------------------------------------------
+# Disk holding MEDIA_ROOT this full (percent) fails the check; the worker's heartbeat this old (seconds).
+HEALTH_DISK_MAX_PERCENT = env.float("HEALTH_DISK_MAX_PERCENT", default=90.0)
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=5 * 60)
+# A load balancer probes over plain HTTP: answer it there instead of redirecting to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # --- ops: logs and error reporting -----------------------------------------------------
 # LOG_FORMAT=json writes one JSON object per line (python-json-logger) for a log collector.
