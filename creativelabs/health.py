@@ -78,6 +78,18 @@ class Broker(HealthCheck):
 
 
 @dataclasses.dataclass
+class PortalDatabase(Database):
+    """The library's SELECT 1, without the database server's address in what anyone may read (the
+    full error goes to the log)."""
+
+    def run(self):
+        try:
+            super().run()
+        except ServiceUnavailable as error:
+            raise ServiceUnavailable("Cannot connect to the database.") from error
+
+
+@dataclasses.dataclass
 class Named(HealthCheck):
     """A check under the name the page shows (the library names a check by its repr, which would
     show the server's host name and paths to anyone who asks)."""
@@ -106,7 +118,7 @@ class Named(HealthCheck):
 def configured_checks() -> list[Named]:
     """The checks for this configuration, read from settings on each request (cheap, and tests can change them)."""
     checks = [
-        Named("database", _("Database"), Database()),
+        Named("database", _("Database"), PortalDatabase()),
         Named("cache", _("Cache"), Cache()),
     ]
     if settings.REDIS_URL:
