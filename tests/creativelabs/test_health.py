@@ -128,10 +128,26 @@ def private_redis(tmp_path):
 
 
 @pytest.fixture
-def on_private_redis(private_redis, settings, monkeypatch):
-    """The portal configured as in production, with cache and broker on the private Redis."""
+def broker_at():
+    """`broker_at(url)`: the Celery app's broker for this test. Celery reads it through Django's settings
+    unless something set it on the app (conftest does under pytest-xdist): set it there, and put back
+    exactly what was there before, so later tests still follow their settings."""
     from creativelabs.celery import app
 
+    changes = app.conf.changes
+    had_own = "broker_url" in changes
+    before = changes.get("broker_url")
+    yield lambda url: setattr(app.conf, "broker_url", url)
+    if had_own:
+        changes["broker_url"] = before
+    else:
+        changes.pop("broker_url", None)
+
+
+@pytest.fixture
+def on_private_redis(private_redis, settings, monkeypatch, broker_at):
+    """The portal configured as in production, with cache and broker on the private Redis."""
+    broker_at(private_redis.url)
     settings.REDIS_URL = private_redis.url
     settings.CELERY_BROKER_URL = private_redis.url
     settings.CACHES = {
@@ -142,7 +158,6 @@ def on_private_redis(private_redis, settings, monkeypatch):
             "KEY_PREFIX": "cl",
         }
     }
-    monkeypatch.setattr(app.conf, "broker_url", private_redis.url)
     monkeypatch.setattr(fail_soft, "_down_until", {})
     return private_redis
 
@@ -188,11 +203,12 @@ def test_without_a_recent_heartbeat_the_worker_is_reported_down(client, on_priva
     assert client.get("/health/?format=json").status_code == 200
 
 
-def test_a_broker_without_a_shared_cache_cannot_hear_the_worker(client, settings):
+def test_a_broker_without_a_shared_cache_cannot_hear_the_worker(client, settings, broker_at):
     """A separate broker but no REDIS_URL: the heartbeat the worker writes stays in its own memory."""
     settings.REDIS_URL = ""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    broker_at(settings.CELERY_BROKER_URL)
     result = checks(client.get("/health/?format=json"))
     assert result["worker heartbeat"].startswith("Unavailable: The heartbeat is kept in the cache")
 
