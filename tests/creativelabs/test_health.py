@@ -1,12 +1,13 @@
 """/health/: every check named, 200 when all pass, 503 when PostgreSQL, Redis, the broker or the worker fail.
 
-The Redis and broker drill runs a redis-server of its own on port 6393 (this suite's private port) and
-stops it. The shared PostgreSQL is never stopped: the database drill makes the database check's
+The Redis and broker drill runs a redis-server of its own on port 6393 (6394, ... for further xdist
+workers) and stops it. The shared PostgreSQL is never stopped: the database drill makes the database check's
 connection fail instead (see test_database_down_is_a_503).
 """
 
 import contextlib
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -21,7 +22,8 @@ from creativelabs.health import HEARTBEAT_KEY, record_worker_heartbeat
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE_REDIS_PORT = 6393
+# This suite's own port for a Redis it stops; under pytest-xdist each worker takes the next one up.
+PRIVATE_REDIS_PORT = 6393 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
 def checks(response) -> dict[str, str]:
