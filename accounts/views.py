@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from creativelabs.headers import never_store
+
 from . import export, services
 from .forms import ProfileForm
 
@@ -82,26 +84,22 @@ def privacy(request):
     return render(request, "accounts/privacy.html")
 
 
-def _private(response):
-    # A person's data: never kept by a shared cache or proxy, nor left in the browser's cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
+@never_store
 def privacy_export(request):
     """Any logged-in user: everything the portal holds about them and their company, as JSON."""
     response = JsonResponse(export.user_export_data(request.user), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="creative-labs-my-data.json"'
-    return _private(response)
+    return response
 
 
 @login_required
+@never_store
 def privacy_data(request):
     """Any logged-in user: the same data as the download, on a page to read."""
     data = export.user_export_data(request.user)
     context = {"exported_at": data["exported_at"], "sections": export.export_page(data)}
-    return _private(render(request, "accounts/privacy_data.html", context))
+    return render(request, "accounts/privacy_data.html", context)
 
 
 @login_required

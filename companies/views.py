@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import roles_of
 from accounts.views import forget_pending_link, remember_pending_link
 from creativelabs.files import uploaded_file_response
+from creativelabs.htmx import vary_on_htmx, wants_fragment
 from creativelabs.lists import render_filtered_list
 from creativelabs.ratelimits import rate_limited
 from creativelabs.tokens import LinkError
@@ -314,10 +315,10 @@ def portfolio_move(request, membership, pk: int):
     """Company members: move a portfolio item up or down."""
     item = get_object_or_404(PortfolioItem.objects.filter(company=membership.company), pk=pk)
     services.portfolio_item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
-    if request.headers.get("HX-Request"):
+    if wants_fragment(request):
         items = membership.company.portfolio.prefetch_related("files")
-        return render(request, "companies/_portfolio_list.html", {"items": items})
-    return redirect("companies:dashboard")
+        return vary_on_htmx(render(request, "companies/_portfolio_list.html", {"items": items}))
+    return vary_on_htmx(redirect("companies:dashboard"))
 
 
 @require_POST

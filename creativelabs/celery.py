@@ -18,6 +18,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creativelabs.settings")
 app = Celery("creativelabs")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# ops: the heartbeat task that /health/ asks about (creativelabs is not an installed app).
+app.autodiscover_tasks(["creativelabs"], related_name="health")
 
 
 # After a publish fails for want of a broker, this process sends nothing for this long: a

@@ -6,6 +6,7 @@ Set DATABASE_URL, REDIS_URL (or CELERY_BROKER_URL) and EMAIL_URL to use real ser
 A malformed value stops the process at start-up rather than half-working later.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -49,6 +50,9 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "creativelabs",  # the outbox of tasks the broker did not take (creativelabs/outbox.py)
+    # htmx partials (request.htmx) and /health/ (django-htmx, django-health-check)
+    "django_htmx",
+    "health_check",
     "accounts",
     "labs",
     "companies",
@@ -63,10 +67,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # request.htmx (creativelabs/htmx.py decides fragment or whole page).
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Who made a change: the history (creativelabs/history.py) reads the signed-in user from here.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # no cache keeps a page rendered for a logged-in person (creativelabs/headers.py).
+    "creativelabs.headers.PrivatePagesMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "creativelabs.requests.RefuseControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,13 +210,21 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, but each person's daily or weekly digest is sent once per period (what was sent is recorded).
     "send-digests": {"task": "opportunities.tasks.send_digests", "schedule": 60 * 60},
     "send-match-alerts": {"task": "opportunities.tasks.send_match_alerts", "schedule": 5 * 60},
+    # /health/ reports the worker down when this has not run for HEALTH_HEARTBEAT_MAX_AGE; one
+    # not picked up within a minute is dropped, so a worker coming back does not run a backlog.
+    "record-worker-heartbeat": {
+        "task": "creativelabs.health.record_worker_heartbeat",
+        "schedule": 60,
+        "options": {"expires": 60},
+    },
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
 # --- E-mail -----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Creative Labs <noreply@creativelabs.example>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# the sender of error mails to ADMINS.
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Accounts and allauth -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -295,6 +311,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# --- SameSite on every cookie the portal sets --------------------------------------
+# Lax: sent when following a link to the portal (an e-mail's confirmation link stays logged in),
+# never with a cross-site POST or an embedded request. The messages cookie follows the session's.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# No script reads the language cookie (the switch is a form): keep it from scripts too.
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
@@ -317,11 +341,69 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- /health/ (creativelabs/health.py) ------------------------------------------------
+# Disk holding MEDIA_ROOT this full (percent) fails the check; the worker's heartbeat this old (seconds).
+HEALTH_DISK_MAX_PERCENT = env.float("HEALTH_DISK_MAX_PERCENT", default=90.0)
+HEALTH_HEARTBEAT_MAX_AGE = env.int("HEALTH_HEARTBEAT_MAX_AGE", default=5 * 60)
+# A load balancer probes over plain HTTP: answer it there instead of redirecting to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# --- logs and error reporting -----------------------------------------------------
+# LOG_FORMAT=json writes one JSON object per line (python-json-logger) for a log collector.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be text or json.")
+# Unhandled errors in a request (a 500) are mailed to ADMINS when DEBUG is off, as are failed tasks.
+ADMINS = [(name, address) for name, address in getaddresses([env.str("ADMINS", default="")]) if name or address]
+if any("@" not in address for _, address in ADMINS):
+    raise ImproperlyConfigured("ADMINS must be e-mail addresses, comma-separated: Name <name@example.org>, ...")
+EMAIL_SUBJECT_PREFIX = "[Creative Labs] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if LOG_FORMAT == "json" else {})},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # One line per task run is noise in the embedded default, where tasks run in-process.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
+    "loggers": {
+        # Django's own default would mail every "django" error too: one place decides, here.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"handlers": ["mail_admins"]},
+        # One line per task run is noise in the embedded default, where tasks run in-process.
+        "celery.app.trace": {
+            "handlers": ["mail_admins"],
+            "level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO",
+        },
+    },
 }
+# The worker logs through the configuration above instead of Celery's own, so its lines are JSON too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+
+# Sentry, only when SENTRY_DSN is set: errors and failed tasks, without personal data (no user,
+# cookies or request bodies; send_default_pii stays off).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from .health import HealthView
+
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Creative Labs"
 admin.site.site_title = "Creative Labs admin"
@@ -17,6 +19,7 @@ urlpatterns = [
         ),
         name="privacy",
     ),
+    path("health/", HealthView.as_view(), name="health"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),

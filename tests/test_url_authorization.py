@@ -400,6 +400,15 @@ def unsubscribe_token(sme_colleague):
     return unsubscribe_token(sme_colleague, "status")
 
 
+@pytest.fixture
+def worker_heartbeat(db):
+    """The heartbeat a worker records every minute, just recorded (the row's URL takes no arguments)."""
+    from creativelabs.health import record_worker_heartbeat
+
+    record_worker_heartbeat.delay()
+    return {}
+
+
 # --- The matrix ---------------------------------------------------------------------------------
 
 BOGUS_TOKEN = "not-a-real-token"
@@ -410,6 +419,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "home":                          Expect(200,     200,     200,       200,     200),
     "privacy":                       Expect(200,     200,     200,       200,     200),
     "robots":                        Expect(200,     200,     200,       200,     200),
+    # Load balancers and monitoring: no login. With a broker, the worker is a check: a heartbeat first.
+    "health":                        Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: w.worker_heartbeat),
     "set_language":                  Expect(HOME,    HOME,    HOME,      HOME,    HOME,
                                             method="POST", data={"language": "en"}),
     "set_language[GET]":             Expect(405,     405,     405,       405,     405),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required, roles_of
+from creativelabs.headers import never_store
 from creativelabs.tokens import LinkError
 from labs.models import Lab
 
@@ -208,6 +209,7 @@ def csv_safe(value) -> str:
 
 
 @role_required("business_developer", "embassy_staff", "admin")
+@never_store
 def deal_export(request):
     """Who may see the overview: its deals, with the same filters, as CSV."""
     form, rows = _overview(request)
