@@ -139,7 +139,17 @@ def broker_at():
     changes = app.conf.changes
     had_own = "broker_url" in changes
     before = changes.get("broker_url")
-    yield lambda url: setattr(app.conf, "broker_url", url)
+    # Celery reads CELERY_BROKER_URL from the environment first (conftest sets it under xdist).
+    environ_before = os.environ.get("CELERY_BROKER_URL")
+
+    def point_at(url):
+        app.conf.broker_url = url
+        if environ_before is not None:
+            os.environ["CELERY_BROKER_URL"] = url
+
+    yield point_at
+    if environ_before is not None:
+        os.environ["CELERY_BROKER_URL"] = environ_before
     if had_own:
         changes["broker_url"] = before
     else:

@@ -7,6 +7,7 @@ prefix of their own, on transactional databases so the worker sees what the test
 
 import contextlib
 import datetime
+import os
 import re
 import shutil
 import signal
@@ -190,6 +191,11 @@ def broker(url, *, shared=True):
     names = ("broker_url", "broker_transport_options", "task_always_eager", "worker_hijack_root_logger")
     saved = {name: conf[name] for name in names}
     prefix = f"test-worker-{uuid.uuid4().hex[:12]}:"
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting, and under
+    # pytest-xdist conftest puts the worker's broker there: point it here too, for this block.
+    saved_environ = os.environ.get("CELERY_BROKER_URL")
+    if saved_environ is not None:
+        os.environ["CELERY_BROKER_URL"] = url
     conf.update(
         broker_url=url,
         broker_transport_options={**saved["broker_transport_options"], "global_keyprefix": prefix},
@@ -209,6 +215,8 @@ def broker(url, *, shared=True):
         before_task_publish.disconnect(record)
         _drop_broker_connections()
         conf.update(saved)
+        if saved_environ is not None:
+            os.environ["CELERY_BROKER_URL"] = saved_environ
         if shared:
             client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
             keys = list(client.scan_iter(match=f"{prefix}*"))
@@ -290,8 +298,8 @@ def private_redis(tmp_path):
 
 
 def cache_at(url):
-    """The configured cache, on another Redis."""
-    return {"default": {**settings.CACHES["default"], "LOCATION": url}}
+    """The configured caches, the default one on another Redis (its database fallback as configured)."""
+    return {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
 
 
 # --- The incremental path, with a real worker ---------------------------------------------------------
