@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "csp",
+    "creativelabs.apps.CreativeLabsConfig",
     "accounts",
     "labs",
     "companies",
