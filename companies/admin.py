@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from creativelabs.autocomplete import SafeAutocompleteMixin
+
 from .models import Company, Discipline, Membership
 
 
@@ -9,7 +11,7 @@ class DisciplineAdmin(admin.ModelAdmin):
     search_fields = ["slug", "name_en", "name_nl"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -26,7 +28,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "company", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name", "company__name"]
