@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from creativelabs.autocomplete import SafeAutocompleteMixin
 from creativelabs.history_admin import HistoryAdmin
 
 from . import services
@@ -14,7 +15,7 @@ class DisciplineAdmin(admin.ModelAdmin):
     search_fields = ["slug", "name_en", "name_nl"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -57,7 +58,7 @@ class CompanyAdmin(HistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "company", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name", "company__name"]

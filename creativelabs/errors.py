@@ -5,6 +5,7 @@ import math
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # allauth's own limits (sign-up, e-mail, password change) count per minute: come back after one.
 DEFAULT_RETRY_AFTER_SECONDS = 60
@@ -16,6 +17,16 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security token (CSRF_FAILURE_VIEW): mostly one left open too long,
+    or a browser that refused the cookie. The way back is the page the form was on, when the browser
+    says which it was and it is ours; else the address the form went to."""
+    referer = request.headers.get("Referer", "")
+    ours = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    back = referer if ours else request.path
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 def page_not_found(request, exception=None):

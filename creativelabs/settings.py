@@ -32,6 +32,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "creativelabs.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,7 +50,8 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "simple_history",
-    "creativelabs",  # the outbox of tasks the broker did not take (creativelabs/outbox.py)
+    # The project package as an app: the outbox of tasks the broker did not take, the lookups.
+    "creativelabs.apps.CreativeLabsConfig",
     # htmx partials (request.htmx) and /health/ (django-htmx, django-health-check)
     "django_htmx",
     "health_check",

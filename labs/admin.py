@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from creativelabs.autocomplete import SafeAutocompleteMixin
+
 from .models import BusinessDeveloper, Country, EmbassyStaff, Lab, Post, RoleInvitation, Theme
 from .services import role_invitation_send
 
@@ -36,7 +38,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessDeveloper)
-class BusinessDeveloperAdmin(admin.ModelAdmin):
+class BusinessDeveloperAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "lab", "job_title", "created_at"]
     list_filter = ["lab__country", "lab"]
     search_fields = ["user__email", "user__full_name"]
@@ -45,7 +47,7 @@ class BusinessDeveloperAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmbassyStaff)
-class EmbassyStaffAdmin(admin.ModelAdmin):
+class EmbassyStaffAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "post", "job_title", "created_at"]
     list_filter = ["post__country", "post"]
     search_fields = ["user__email", "user__full_name"]

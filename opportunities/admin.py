@@ -86,6 +86,11 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = ["user", "kind", "opportunity", "message", "created_at", "read_at", "emailed_at", "dedupe_key"]
 
+    def has_add_permission(self, request):
+        # Every field is read-only, so an "add" form could only save a notification for nobody
+        # (an IntegrityError); notifications are written by notifications.services.notify.
+        return False
+
 
 # --- Suggestions and expressions of interest ---
 

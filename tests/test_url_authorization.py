@@ -844,6 +844,9 @@ EXPECTATIONS: dict[str, Expect] = {
                                             kwargs=lambda w: {"object_id": w.company.pk}),
     # Digests sent are a record the worker writes, not something to add by hand.
     "admin:accounts_sentdigest_add": Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
+    # Notifications are written by notifications.services.notify, never added by hand.
+    "admin:opportunities_notification_add":
+                                     Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
     "admin:labs_lab_change":         Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
                                             kwargs=lambda w: {"object_id": w.lab_a.pk}),
     "admin:labs_lab_history":        Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
