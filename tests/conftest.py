@@ -99,6 +99,31 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_closed_broker_pools():
+    """Celery publishes through a producer even when tasks run in-process. A drill that started a
+    real worker or moved the broker can leave the app's pools closed ("Acquire on closed pool"):
+    each test starts with fresh ones then."""
+    from kombu import pools
+
+    from creativelabs.celery import app
+
+    def closed(resource) -> bool:
+        return resource is not None and getattr(resource, "_closed", False)
+
+    producer_pools = [app.amqp._producer_pool, *pools.producers.values()]
+    connection_pools = [
+        app._pool,
+        *pools.connections.values(),
+        *(getattr(p, "connections", None) for p in producer_pools),
+    ]
+    if any(closed(pool) for pool in producer_pools + connection_pools):
+        app._pool = None
+        app.amqp._producer_pool = None
+        pools.reset()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery_and_clean_cache():
     """Tasks run in-process unless a test starts a real worker; rate limits start at zero."""
     from django.core.cache import cache

@@ -76,6 +76,7 @@ from tests.test_url_authorization import (  # noqa: F401 - the fixtures the rows
     theme,
     unlisted_company,
     unsubscribe_token,
+    worker_heartbeat,
 )
 
 pytestmark = pytest.mark.django_db
