@@ -166,7 +166,27 @@ def valid_path(pattern: Pattern, w: World) -> str:
     kwargs = (row.kwargs(w) if callable(row.kwargs) else row.kwargs) if row is not None else {}
     if not kwargs and pattern.parameters:
         kwargs = _admin_kwargs(pattern)
+    if not kwargs and not pattern.parameters and UNNAMED_GROUP.search(pattern.route):
+        return reverse(pattern.key, args=_admin_positional_args(pattern))
     return _reverse(pattern, kwargs)
+
+
+# A group without a name in a regular-expression route: django-simple-history's page of one old
+# version in the admin (`<object id>/history/<version id>/`), the only such route.
+UNNAMED_GROUP = re.compile(r"\((?!\?)")
+
+
+def _admin_positional_args(pattern: Pattern) -> list[object]:
+    """The first object of the page's model and its latest version in the history."""
+    for model in admin.site._registry:
+        opts = model._meta
+        if pattern.route.startswith(f"admin/{opts.app_label}/{opts.model_name}/"):
+            first = model._default_manager.order_by("pk").first()
+            if first is None:
+                return [1, 1]
+            version = first.history.order_by("-history_id").first() if hasattr(first, "history") else None
+            return [first.pk, version.history_id if version else 1]
+    raise AssertionError(f"no admin model for {pattern.route}")
 
 
 def _reverse(pattern: Pattern, kwargs: dict[str, object]) -> str:

@@ -330,3 +330,15 @@ def test_the_opportunity_page_does_not_query_per_history_entry(opportunity, deve
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(opportunity.get_absolute_url())
     assert len(response.context["history"]) == 1 + 9  # created, and each edit once
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/opportunities/opportunity/not-a-number/history/",
+        "/admin/opportunities/opportunity/not-a-number/history/1/",
+        "/admin/opportunities/opportunity/1/history/%E2%80%AE/",
+    ],
+)
+def test_an_invalid_id_in_the_admin_history_is_a_404(opportunity, admin_user, path):
+    assert as_user(admin_user).get(path).status_code == 404
