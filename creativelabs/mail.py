@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 
@@ -55,3 +55,23 @@ def _with_unsubscribe_footer(text: str, html: str, context: dict) -> tuple[str, 
         position = html.rfind("</body>")
         html = html[:position] + footer + html[position:] if position >= 0 else html + footer
     return text, html
+
+
+def send_invitation_once(model, invitation_id: int, *, template: str, related: tuple[str, ...], accept_url) -> bool:
+    """E-mail an invitation's link (`accept_url(invitation)`), once per time it is asked for.
+
+    The row is claimed (`emailed_at`) before sending, so a redelivered or repeated task sends nothing
+    twice; a failed send gives the claim back for the retry (or the outbox, when retries run out).
+    """
+    rows = model.objects.filter(pk=invitation_id)
+    if not rows.filter(accepted_at=None, emailed_at=None).update(emailed_at=timezone.now()):
+        return False  # sent already, accepted meanwhile, or withdrawn
+    invitation = rows.select_related(*related).get()
+    try:
+        send_templated_mail(
+            template, to=[invitation.email], context={"invitation": invitation, "accept_url": accept_url(invitation)}
+        )
+    except Exception:
+        rows.update(emailed_at=None)  # not sent: to be retried
+        raise
+    return True
