@@ -275,16 +275,13 @@ def _person_lookups(model: type[models.Model]) -> dict[str, str]:
     return lookups
 
 
-def _history_covers() -> list[str]:
-    return [f"{model._meta.label}.{name}" for model in _historical_models() for name in _person_lookups(model)]
+# Each history model naming a person, with its lookups; filled once the models are loaded.
+_HISTORY_LOOKUPS: dict[type[models.Model], dict[str, str]] = {}
 
 
 def _past_versions(user: User) -> list:
     versions = []
-    for model in _historical_models():
-        lookups = _person_lookups(model)
-        if not lookups:
-            continue
+    for model, lookups in _HISTORY_LOOKUPS.items():
         match = models.Q()
         for lookup in lookups.values():
             match |= models.Q(**{lookup: user.email if lookup.endswith("__iexact") else user})
@@ -313,10 +310,13 @@ def _past_versions(user: User) -> list:
 
 def register_history_section() -> None:
     """Called from AccountsConfig.ready(), when every app's models (and their history) are loaded."""
+    for model in _historical_models():
+        if lookups := _person_lookups(model):
+            _HISTORY_LOOKUPS[model] = lookups
     section(
         "history",
         title=gettext_lazy("Past versions that name you, and changes you made"),
-        covers=_history_covers(),
+        covers=[f"{model._meta.label}.{name}" for model, lookups in _HISTORY_LOOKUPS.items() for name in lookups],
     )(_past_versions)
 
 
