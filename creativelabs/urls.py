@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("opportunities.urls")),
     path("", include("opportunities.notifications.urls")),
+    path("", include("opportunities.insights.urls")),
 ]
 
 handler400 = "creativelabs.errors.bad_request"

@@ -17,6 +17,7 @@ from .models import (
     Notification,
     Opportunity,
     OpportunityEvent,
+    OutsideWin,
     Suggestion,
     SuggestionAction,
 )
@@ -272,3 +273,16 @@ labels(
         "disputed_at": gettext_lazy("Disputed at"),
     }
 )
+
+
+@section(
+    "outside_wins",
+    title=gettext_lazy("Wins outside the portal you recorded"),
+    covers=["opportunities.OutsideWin.recorded_by"],
+)
+def _outside_wins(user: User) -> list:
+    rows = OutsideWin.objects.filter(recorded_by=user).select_related("opportunity").order_by("recorded_at", "id")
+    return [
+        {"opportunity": str(win.opportunity), **record(win, leave_out={"id", "opportunity", "recorded_by"})}
+        for win in rows
+    ]

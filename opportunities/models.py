@@ -573,3 +573,45 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} {self.currency} ({self.state})"
+
+
+class OutsideWin(models.Model):
+    """An opportunity closed as won with no deal recorded in the portal: why, and what it was worth if known.
+
+    Closing as won either rests on the deals recorded for the opportunity or on this record, so the
+    programme's "won" figures and its fee totals can be reconciled: a win here has no fee.
+    """
+
+    opportunity = models.OneToOneField(
+        Opportunity, on_delete=models.CASCADE, related_name="outside_win", verbose_name=_("opportunity")
+    )
+    reason = models.CharField(_("how it was won outside the portal"), max_length=500)
+    value = models.DecimalField(_("value, if known"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Opportunity.Currency.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("win outside the portal")
+        verbose_name_plural = _("wins outside the portal")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | models.Q(value__gte=0, value__lte=MAX_DEAL_VALUE),
+                name="outside_win_value_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=True) | ~models.Q(currency=""),
+                name="outside_win_value_has_currency",
+            ),
+            known_choice("currency", [("", ""), *Opportunity.Currency.choices], "outside_win_currency_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.reason[:40]}"
