@@ -352,6 +352,25 @@ class MatchQueue(models.Model):
         return f"{self.kind} {self.object_id}"
 
 
+class FullRecompute(models.Model):
+    """A full recompute that committed: when it read the data and when its rankings were stored.
+
+    A full recompute asked for at a time T is done once one that read the data after T has committed; a
+    request that meets the lock of one running is tried again later unless that has happened."""
+
+    read_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField()
+    pairs = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M}: {self.pairs} pairs"
+
+
 # --- From suggestion to deal -------------------------------------------------------------------------
 
 

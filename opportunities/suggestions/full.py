@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from companies.models import Company
 
-from ..models import MatchQueue, Opportunity, Suggestion
+from ..models import FullRecompute, MatchQueue, Opportunity, Suggestion
 from .corpus import (
     CACHE,
     PER_COMPANY,
@@ -35,14 +35,22 @@ FULL_LOCK_KEY = "matching:full-recompute"  # the same elsewhere (SQLite, one pro
 FULL_LOCK_SECONDS = 30 * 60
 
 
+LOCKED = -1  # what `recompute_full` returns when another full recompute holds the lock
+
+
 def recompute_full(engine=None, *, timings: dict | None = None) -> int:
-    """Every open opportunity against every company; returns the number of pairs kept (-1: another full
-    recompute is running). `timings` receives seconds per phase (see `match_bench`)."""
+    """Every open opportunity against every company; returns the number of pairs kept (`LOCKED`: another
+    full recompute is running, nothing was done). `timings` receives seconds per phase (see `match_bench`)."""
     with full_recompute_lock() as acquired:
         if not acquired:
-            logger.info("A full recompute is already running; this one stops.")
-            return -1
+            logger.info("A full recompute is already running; this one did not run.")
+            return LOCKED
         return _recompute_full(engine or new_engine(), timings if timings is not None else {})
+
+
+def done_since(requested_at) -> bool:
+    """Whether a full recompute that read the data at or after `requested_at` has committed."""
+    return FullRecompute.objects.filter(read_at__gte=requested_at).exists()
 
 
 @contextmanager
@@ -90,7 +98,7 @@ def full_recompute_running() -> bool:
 
 
 def _recompute_full(engine, timings: dict) -> int:
-    clock = time.perf_counter()
+    started = clock = time.perf_counter()
     with consistent_reads():
         synced_at = timezone.now()
         companies, opportunities = company_documents(), opportunity_documents()
@@ -111,6 +119,12 @@ def _recompute_full(engine, timings: dict) -> int:
             token = publish_generation()
             storage_for_connection().store_full(computation, timings)
             _drop_orphans(*read)
+            FullRecompute.objects.create(
+                read_at=synced_at,
+                finished_at=timezone.now(),
+                pairs=len(computation),
+                seconds=time.perf_counter() - started,
+            )
             transaction.on_commit(lambda: trust(token))
         last = {
             side: {int(owner): (total, int(other)) for owner, (total, other) in computation.ranked_at(side, k).items()}

@@ -1,8 +1,11 @@
 """The recompute tasks. Their names are those they had in `opportunities.tasks`, which the beat schedule
 (settings) and messages already queued use."""
 
+import datetime
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from . import full, incremental
 from .queue import stale_queue_entries
@@ -11,6 +14,11 @@ from .queue import stale_queue_entries
 # (with full jitter, so tasks that failed together don't retry together). A recompute that gives up
 # keeps its queue entry, and the sweeper sends it again later.
 TRANSIENT_DB_ERRORS = (OperationalError, InterfaceError)
+
+# A full recompute that meets the lock tries again every minute, for up to an hour (a full run at the
+# benchmark scale takes under one minute; a killed worker's lock goes within seconds).
+LOCKED_RETRY_SECONDS = 60
+LOCKED_RETRIES = 60
 
 
 @shared_task(
@@ -26,15 +34,26 @@ def recompute_entry_task(kind: str, object_id: int) -> bool:
 
 
 @shared_task(
+    bind=True,
     name="opportunities.tasks.recompute_full_task",
     autoretry_for=TRANSIENT_DB_ERRORS,
     retry_backoff=30,
     retry_backoff_max=300,
     max_retries=3,
 )
-def recompute_full_task() -> int:
-    """Nightly: every open opportunity against every company (never two at once)."""
-    return full.recompute_full()
+def recompute_full_task(self, requested_at: str | None = None) -> int:
+    """Nightly: every open opportunity against every company (never two at once).
+
+    One that meets the lock of a full recompute still running (or of a killed worker's connection the
+    database has not let go of yet) is tried again later, not acknowledged as done, unless a full
+    recompute that read the data after this one was asked for has committed in the meantime."""
+    requested_at = requested_at or timezone.now().isoformat()
+    if full.done_since(datetime.datetime.fromisoformat(requested_at)):
+        return 0
+    kept = full.recompute_full()
+    if kept == full.LOCKED:
+        raise self.retry(args=(requested_at,), countdown=LOCKED_RETRY_SECONDS, max_retries=LOCKED_RETRIES)
+    return kept
 
 
 @shared_task(name="opportunities.tasks.sweep_match_queue")

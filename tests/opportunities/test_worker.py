@@ -20,7 +20,7 @@ import pytest
 import redis
 from celery.app import autoretry
 from celery.contrib.testing.worker import start_worker
-from celery.exceptions import Retry
+from celery.exceptions import MaxRetriesExceededError, Retry
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -33,7 +33,7 @@ from creativelabs import cache as fail_soft_cache
 from creativelabs import celery as celery_module
 from creativelabs.celery import app
 from labs.models import Theme
-from opportunities.models import MatchQueue, Suggestion
+from opportunities.models import FullRecompute, MatchQueue, Suggestion
 from opportunities.suggestions import incremental
 from opportunities.suggestions import queue as match_queue
 from opportunities.suggestions.tasks import recompute_entry_task, recompute_full_task, sweep_match_queue
@@ -673,3 +673,66 @@ def test_a_worker_process_loads_the_language_model_as_it_starts(monkeypatch):
     worker_process_init.send(sender=None)
     assert text._IDENTIFIER is not None
     assert text.detect_language("Wij ontwerpen spellen over verkeersveiligheid voor kinderen.") == "nl"
+
+
+# --- A full recompute that meets the lock ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_full_recompute_that_meets_the_lock_is_tried_again_then_runs(world):
+    from .factories import full_recompute_elsewhere
+
+    countdowns = []
+    with full_recompute_elsewhere() as kill:
+        with pytest.raises(Retry) as first:
+            recompute_full_task.delay().get()
+        assert first.value.when == 60
+        assert not Suggestion.objects.exists()
+        kill()  # the other run's worker dies, its lock with it; the retry message runs later
+        kept = deliver_retry(first.value, countdowns)
+    assert kept > 0 and Suggestion.objects.count() == kept
+    assert FullRecompute.objects.count() == 1
+    assert held_full_locks() == 0
+
+
+@pytest.mark.django_db
+def test_a_full_recompute_asked_for_before_one_that_committed_is_done(world, monkeypatch):
+    from opportunities.suggestions import full
+
+    asked = timezone.now()
+    assert recompute_full_task.delay().get() > 0  # another request's run, which read the data after `asked`
+    monkeypatch.setattr(full, "recompute_full", lambda: pytest.fail("a covered request recomputed again"))
+    assert recompute_full_task.delay(asked.isoformat()).get() == 0
+
+
+@pytest.mark.django_db
+def test_a_full_recompute_asked_for_after_the_last_one_read_runs(world):
+    recompute_full_task.delay().get()
+    first = FullRecompute.objects.get()
+    asked = timezone.now()
+    assert first.read_at < asked
+    assert recompute_full_task.delay(asked.isoformat()).get() > 0
+    assert FullRecompute.objects.count() == 2
+    assert FullRecompute.objects.latest().read_at >= asked
+
+
+@pytest.mark.django_db
+def test_a_full_recompute_gives_up_after_an_hour_of_meeting_the_lock(world):
+    from .factories import full_recompute_elsewhere
+
+    countdowns = []
+    with full_recompute_elsewhere(), pytest.raises(MaxRetriesExceededError):
+        deliver(recompute_full_task, countdowns=countdowns)
+    assert countdowns == [60] * 60
+    assert not FullRecompute.objects.exists()
+
+
+def deliver_retry(retry: Retry, countdowns: list):
+    """Go on delivering from a retry message, as `deliver` does."""
+    attempt = retry.sig.apply
+    while True:
+        try:
+            return attempt().get()
+        except Retry as again:
+            countdowns.append(again.when)
+            attempt = again.sig.apply
