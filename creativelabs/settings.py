@@ -137,7 +137,8 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Rate-limit counters and locks only: while Redis is down or hanging the cache uses the
+            # Rate-limit counters, locks and the public figures of /programme/ (counted again every few
+            # minutes, opportunities/insights/public.py): while Redis is down or hanging the cache uses the
             # "outage" cache below instead of failing the request, after at most one timeout
             # (creativelabs/cache.py), so the limits on logins and two-factor codes still hold.
             "BACKEND": "creativelabs.cache.FailSoftRedisCache",

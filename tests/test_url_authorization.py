@@ -419,6 +419,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "home":                          Expect(200,     200,     200,       200,     200),
     "privacy":                       Expect(200,     200,     200,       200,     200),
     "robots":                        Expect(200,     200,     200,       200,     200),
+    # The programme in figures: public, small counts hidden, no one named (opportunities/insights/public.py).
+    "insights:programme":            Expect(200,     200,     200,       200,     200),
     # Load balancers and monitoring: no login. With a broker, the worker is a check: a heartbeat first.
     "health":                        Expect(200,     200,     200,       200,     200,
                                             kwargs=lambda w: w.worker_heartbeat),
