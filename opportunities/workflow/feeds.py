@@ -1,0 +1,232 @@
+"""Atom feeds of the opportunities open for interest: all of them, per focus country, per theme, per Lab.
+
+What a feed holds is what a visitor sees, whoever asks: the feed is one document shared by feed
+readers and caches, so it never carries what a login would add (the brief, fee terms, contacts, the
+client unless `client_is_public`). Its items are the opportunities open for interest (published and
+the deadline not passed): what a reader can still act on; one closed, withdrawn or expired leaves the
+feed. The newest `FEED_SIZE` by publication. Titles, summaries and the client are the opportunity's own
+text (one language); the feed's title, the categories (theme and country names) and the item's labels
+follow the request's language, as the list page does.
+
+Conditional requests: the ETag and Last-Modified say when anything a feed could show last changed
+(an opportunity or theme saved, an opportunity's deadline passed, one deleted), counted over all
+opportunities, so they are sound for every feed with two aggregate queries; a 304 costs no rendering.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, F, Max, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import http_date, quote_etag
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from creativelabs.ratelimits import rate_limited
+from labs.models import Country, Lab, Theme
+
+from ..models import Opportunity, Status
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed to offer on a page: `<link rel="alternate">` in the head and a visible link."""
+
+    title: str
+    url: str
+
+
+# --- When the feeds last changed ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    last_modified: datetime.datetime
+    etag: str
+
+
+def feed_version() -> FeedVersion:
+    """The newest change any feed could show, and a tag that also moves when an opportunity is deleted.
+
+    An opportunity enters or leaves a feed by a save (published, edited, closed, expired: `updated_at`
+    moves) or by its deadline passing (the start of the next day, local time, with no save); a theme's
+    new name shows in the categories (`Theme.updated_at`).
+    """
+    today = timezone.localdate()
+    opportunities = Opportunity.objects.aggregate(
+        changed=Max("updated_at"),
+        count=Count("id"),
+        lapsed=Max("deadline", filter=Q(status=Status.PUBLISHED, deadline__lt=today)),
+    )
+    themes_changed = Theme.objects.aggregate(changed=Max("updated_at"))["changed"]
+    moments = [opportunities["changed"], themes_changed]
+    if opportunities["lapsed"] is not None:
+        day_after = opportunities["lapsed"] + datetime.timedelta(days=1)
+        moments.append(timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min)))
+    last_modified = max((moment for moment in moments if moment is not None), default=timezone.now())
+    # Whole seconds, as HTTP dates are: a change within the second a reader fetched still moves the tag.
+    stamp = f"{last_modified.isoformat()}|{opportunities['changed']}|{opportunities['count']}|{get_language()}"
+    return FeedVersion(
+        last_modified=last_modified.replace(microsecond=0),
+        etag=quote_etag(hashlib.sha256(stamp.encode()).hexdigest()[:32]),
+    )
+
+
+# --- The feeds ----------------------------------------------------------------------------------
+
+
+class OpportunityFeed(Feed):
+    """All opportunities open for interest; the subclasses narrow them to one country, theme or Lab."""
+
+    feed_type = Atom1Feed
+    description_template = "opportunities/feed_item.html"
+
+    def __call__(self, request, *args, **kwargs):
+        # Django's Feed sets Last-Modified from the newest item, which misses an item that left;
+        # the feed's own version answers conditional requests instead, before anything is rendered.
+        try:
+            scope = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist as error:
+            raise Http404 from error
+        version = feed_version()
+        last_modified = int(version.last_modified.timestamp())
+        response = get_conditional_response(request, etag=version.etag, last_modified=last_modified)
+        if response is None:
+            generator = self.get_feed(scope, request)
+            response = HttpResponse(content_type=generator.content_type)
+            generator.write(response, "utf-8")
+        response.headers["ETag"] = version.etag
+        response.headers["Last-Modified"] = http_date(last_modified)
+        # The language comes from the cookie as well as from Accept-Language (LocaleMiddleware's Vary).
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {"opportunity": kwargs["item"]}
+
+    def scoped(self, queryset, scope):
+        return queryset
+
+    def items(self, scope):
+        opportunities = Opportunity.objects.open_for_interest().select_related("lab", "country")
+        return (
+            self.scoped(opportunities, scope)
+            .prefetch_related("themes")
+            .order_by(F("published_at").desc(nulls_last=True), "-id")[:FEED_SIZE]
+        )
+
+    def title(self, scope):
+        return _("Opportunities · Creative Labs")
+
+    def subtitle(self, scope):
+        return _("Local demands in Germany, China and the USA that Dutch creative companies can take on.")
+
+    def link(self, scope):
+        return reverse("opportunities:list")
+
+    def author_name(self, scope):
+        return "Creative Labs"
+
+    def item_title(self, opportunity):
+        return opportunity.title
+
+    def item_pubdate(self, opportunity):
+        return opportunity.published_at
+
+    def item_updateddate(self, opportunity):
+        return opportunity.updated_at
+
+    def item_author_name(self, opportunity):
+        return opportunity.lab.name
+
+    def item_categories(self, opportunity):
+        return [theme.name for theme in opportunity.themes.all()] + [opportunity.country.name]
+
+
+def _filtered_list(**query) -> str:
+    return f"{reverse('opportunities:list')}?{urlencode(query)}"
+
+
+class CountryFeed(OpportunityFeed):
+    def get_object(self, request, code: str):
+        return get_object_or_404(Country.objects.focus(), code=code.upper())
+
+    def scoped(self, queryset, country):
+        return queryset.filter(country=country)
+
+    def title(self, country):
+        return _("Opportunities in %(country)s · Creative Labs") % {"country": country.name}
+
+    def link(self, country):
+        return _filtered_list(country=country.code)
+
+
+class ThemeFeed(OpportunityFeed):
+    def get_object(self, request, slug: str):
+        return get_object_or_404(Theme, slug=slug)
+
+    def scoped(self, queryset, theme):
+        return queryset.filter(themes=theme)
+
+    def title(self, theme):
+        return _("Opportunities on %(theme)s · Creative Labs") % {"theme": theme.name}
+
+    def link(self, theme):
+        return _filtered_list(theme=theme.slug)
+
+
+class LabFeed(OpportunityFeed):
+    def get_object(self, request, slug: str):
+        return get_object_or_404(Lab, slug=slug)
+
+    def scoped(self, queryset, lab):
+        return queryset.filter(lab=lab)
+
+    def title(self, lab):
+        return _("Opportunities of %(lab)s · Creative Labs") % {"lab": lab.name}
+
+    def link(self, lab):
+        return _filtered_list(lab=lab.slug)
+
+
+def _feed_view(feed: OpportunityFeed):
+    # Feed readers poll: counted like the list's searches, far above what a reader does.
+    return require_safe(rate_limited("search", methods=("GET", "HEAD"))(feed))
+
+
+all_opportunities = _feed_view(OpportunityFeed())
+country_opportunities = _feed_view(CountryFeed())
+theme_opportunities = _feed_view(ThemeFeed())
+lab_opportunities = _feed_view(LabFeed())
+
+
+# --- Links to the feeds, for the pages that offer them --------------------------------------------
+
+
+def feed_link(scope: Country | Theme | Lab | None = None) -> FeedLink:
+    """The feed of one country, theme or Lab (all opportunities for None), with the title it bears."""
+    if isinstance(scope, Country):
+        url = reverse("opportunities:feed_country", kwargs={"code": scope.code.lower()})
+        return FeedLink(CountryFeed().title(scope), url)
+    if isinstance(scope, Theme):
+        return FeedLink(ThemeFeed().title(scope), reverse("opportunities:feed_theme", kwargs={"slug": scope.slug}))
+    if isinstance(scope, Lab):
+        return FeedLink(LabFeed().title(scope), reverse("opportunities:feed_lab", kwargs={"slug": scope.slug}))
+    return FeedLink(OpportunityFeed().title(None), reverse("opportunities:feed"))
+
+
+def feed_links(*, country: Country | None = None, theme: Theme | None = None, lab: Lab | None = None) -> list[FeedLink]:
+    """The feeds matching a filtered list: one per filter that is set (most specific first), then all."""
+    return [feed_link(scope) for scope in (lab, theme, country) if scope is not None] + [feed_link()]
