@@ -8,9 +8,9 @@ feed. The newest `FEED_SIZE` by publication. Titles, summaries and the client ar
 text (one language); the feed's title, the categories (theme and country names) and the item's labels
 follow the request's language, as the list page does.
 
-Conditional requests: the ETag and Last-Modified say when anything a feed could show last changed
-(an opportunity or theme saved, an opportunity's deadline passed, one deleted), counted over all
-opportunities, so they are sound for every feed with two aggregate queries; a 304 costs no rendering.
+Conditional requests: the ETag and Last-Modified say when anything any feed could show last changed
+(`feed_version`), so they hold for every feed at the price of a few index look-ups; a 304 costs no
+items and no rendering.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, Max, Q
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -35,9 +35,21 @@ from django.views.decorators.http import require_safe
 from creativelabs.ratelimits import rate_limited
 from labs.models import Country, Lab, Theme
 
-from ..models import Opportunity, Status
+from ..models import Opportunity, OpportunityEvent
 
 FEED_SIZE = 50
+FEED_FIELDS = [
+    "title",
+    "summary",
+    "client_name",
+    "client_is_public",
+    "city",
+    "deadline",
+    "published_at",
+    "updated_at",
+    "lab__name",
+    "country__code",
+]
 
 
 @dataclass(frozen=True)
@@ -58,26 +70,30 @@ class FeedVersion:
 
 
 def feed_version() -> FeedVersion:
-    """The newest change any feed could show, and a tag that also moves when an opportunity is deleted.
+    """When anything a feed could show last changed, and a tag that moves with every such change.
 
-    An opportunity enters or leaves a feed by a save (published, edited, closed, expired: `updated_at`
-    moves) or by its deadline passing (the start of the next day, local time, with no save); a theme's
-    new name shows in the categories (`Theme.updated_at`).
+    Every write that can put an opportunity into a feed, change it there or take it out goes through
+    a workflow service, which records an `OpportunityEvent` (created, edited, published, closed,
+    withdrawn, expired): the newest event says when. The rest: an opportunity's deadline passing takes
+    it out at the start of the next day with no write (until the hourly expiry records one); a theme's
+    new name shows in the categories (`Theme.updated_at`); an opportunity deleted in the admin leaves
+    no event, but changes the count. Four queries on indexes (or the small themes table), whatever
+    the number of opportunities.
     """
     today = timezone.localdate()
-    opportunities = Opportunity.objects.aggregate(
-        changed=Max("updated_at"),
-        count=Count("id"),
-        lapsed=Max("deadline", filter=Q(status=Status.PUBLISHED, deadline__lt=today)),
-    )
+    latest_event = OpportunityEvent.objects.order_by("-pk").values_list("pk", "created_at").first()
+    lapsed = Opportunity.objects.published().filter(deadline__lt=today).aggregate(day=Max("deadline"))["day"]
+    count = Opportunity.objects.count()
     themes_changed = Theme.objects.aggregate(changed=Max("updated_at"))["changed"]
-    moments = [opportunities["changed"], themes_changed]
-    if opportunities["lapsed"] is not None:
-        day_after = opportunities["lapsed"] + datetime.timedelta(days=1)
+    moments = [themes_changed]
+    if latest_event is not None:
+        moments.append(latest_event[1])
+    if lapsed is not None:
+        day_after = lapsed + datetime.timedelta(days=1)
         moments.append(timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min)))
     last_modified = max((moment for moment in moments if moment is not None), default=timezone.now())
-    # Whole seconds, as HTTP dates are: a change within the second a reader fetched still moves the tag.
-    stamp = f"{last_modified.isoformat()}|{opportunities['changed']}|{opportunities['count']}|{get_language()}"
+    # The tag also moves within the second an HTTP date cannot tell apart, and differs per language.
+    stamp = f"{latest_event}|{lapsed}|{count}|{themes_changed}|{get_language()}"
     return FeedVersion(
         last_modified=last_modified.replace(microsecond=0),
         etag=quote_etag(hashlib.sha256(stamp.encode()).hexdigest()[:32]),
@@ -120,12 +136,15 @@ class OpportunityFeed(Feed):
         return queryset
 
     def items(self, scope):
-        opportunities = Opportunity.objects.open_for_interest().select_related("lab", "country")
-        return (
-            self.scoped(opportunities, scope)
+        # Only what a visitor may see is read at all: the brief, the fee terms and the contacts never are.
+        opportunities = (
+            Opportunity.objects.open_for_interest()
+            .select_related("lab", "country")
+            .only(*FEED_FIELDS)
             .prefetch_related("themes")
-            .order_by(F("published_at").desc(nulls_last=True), "-id")[:FEED_SIZE]
         )
+        # Newest first on the (status, -published_at) index; a published opportunity always has the date.
+        return self.scoped(opportunities, scope).order_by("-published_at", "-id")[:FEED_SIZE]
 
     def title(self, scope):
         return _("Opportunities · Creative Labs")
