@@ -104,7 +104,7 @@ def feed_version() -> FeedVersion:
 
 
 class OpportunityFeed(Feed):
-    """All opportunities open for interest; the subclasses narrow them to one country, theme or Lab."""
+    """Anyone: all opportunities open for interest; the subclasses narrow them to one country, theme or Lab."""
 
     feed_type = Atom1Feed
     description_template = "opportunities/feed_item.html"
@@ -179,6 +179,8 @@ def _filtered_list(**query) -> str:
 
 
 class CountryFeed(OpportunityFeed):
+    """Anyone: the opportunities open for interest in a focus country."""
+
     def get_object(self, request, code: str):
         return get_object_or_404(Country.objects.focus(), code=code.upper())
 
@@ -193,6 +195,8 @@ class CountryFeed(OpportunityFeed):
 
 
 class ThemeFeed(OpportunityFeed):
+    """Anyone: the opportunities open for interest on a theme (an archived one too, as its page is)."""
+
     def get_object(self, request, slug: str):
         return get_object_or_404(Theme, slug=slug)
 
@@ -207,6 +211,8 @@ class ThemeFeed(OpportunityFeed):
 
 
 class LabFeed(OpportunityFeed):
+    """Anyone: the opportunities open for interest that a Lab posted."""
+
     def get_object(self, request, slug: str):
         return get_object_or_404(Lab, slug=slug)
 
