@@ -557,6 +557,19 @@ EXPECTATIONS: dict[str, Expect] = {
     # Opportunities                      visitor  sme      developer  embassy  admin
     "opportunities:list":            Expect(200,     200,     200,       200,     200),
     "opportunities:create":          Expect(LOGIN,   403,     200,       200,     200),
+    # Atom feeds: public, the same document for everyone; an unknown country, theme or Lab is a 404.
+    "opportunities:feed":            Expect(200,     200,     200,       200,     200),
+    "opportunities:feed_country":    Expect(200,     200,     200,       200,     200, kwargs={"code": "de"}),
+    "opportunities:feed_country[not a focus one]":
+                                     Expect(404,     404,     404,       404,     404, kwargs={"code": "nl"}),
+    "opportunities:feed_theme":      Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.theme.slug}),
+    "opportunities:feed_theme[unknown]":
+                                     Expect(404,     404,     404,       404,     404, kwargs={"slug": "no-theme"}),
+    "opportunities:feed_lab":        Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"slug": w.lab_a.slug}),
+    "opportunities:feed_lab[unknown]":
+                                     Expect(404,     404,     404,       404,     404, kwargs={"slug": "no-such-lab"}),
     "opportunities:detail":          Expect(200,     200,     200,       200,     200,
                                             kwargs=lambda w: {"pk": w.published_a.pk}),
     "opportunities:detail[draft]":   Expect(404,     404,     200,       404,     200,

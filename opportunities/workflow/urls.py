@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 # Part of the "opportunities" URL namespace (see opportunities/urls.py).
 urlpatterns = [
     path("opportunities/", views.opportunity_list, name="list"),
     path("opportunities/new/", views.opportunity_create, name="create"),
+    path("opportunities/feed/", feeds.all_opportunities, name="feed"),
+    path("opportunities/feed/country/<str:code>/", feeds.country_opportunities, name="feed_country"),
+    path("opportunities/feed/theme/<slug:slug>/", feeds.theme_opportunities, name="feed_theme"),
+    path("opportunities/feed/lab/<slug:slug>/", feeds.lab_opportunities, name="feed_lab"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="edit"),
     path("opportunities/<int:pk>/steps/<slug:name>/", views.opportunity_transition, name="transition"),

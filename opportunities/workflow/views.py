@@ -22,6 +22,7 @@ from ..interests import selectors as interest_selectors
 from ..models import Interest, Opportunity, OpportunityAttachment, Status, Suggestion
 from ..selectors import editable_opportunities, explanation_labels, reviewable_opportunities, visible_opportunities
 from . import services
+from .feeds import feed_links
 from .filters import OpportunityFilter
 from .forms import OpportunityForm, TransitionForm
 
@@ -38,13 +39,25 @@ def opportunity_list(request):
         .select_related("lab", "country")
         .prefetch_related("themes", "required_disciplines")
     )
+    filterset = OpportunityFilter(request.GET or None, queryset=opportunities)
+    chosen = _valid_filters(filterset)
     return render_filtered_list(
         request,
-        OpportunityFilter(request.GET or None, queryset=opportunities),
+        filterset,
         template="opportunities/opportunity_list.html",
         partial="opportunities/_results.html",
         per_page=PAGE_SIZE,
+        # The feeds of the country, theme and Lab chosen, then of all opportunities.
+        feeds=feed_links(country=chosen.get("country"), theme=chosen.get("theme"), lab=chosen.get("lab")),
     )
+
+
+def _valid_filters(filterset) -> dict:
+    """The filters of the list that were understood (the list ignores the others, and so do its feeds)."""
+    if not filterset.is_bound:
+        return {}
+    filterset.is_valid()
+    return filterset.form.cleaned_data
 
 
 def opportunity_detail(request, pk: int):
