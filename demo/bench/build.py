@@ -205,9 +205,11 @@ def build(scale: Scale) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         builder = _Builder(cursor, scale)
         counts = builder.run()
+    # Fresh statistics for the planner; VACUUM (which also sets the visibility map) only outside a transaction.
+    analyze = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
     with connection.cursor() as cursor:
         for model in builder.tables:
-            cursor.execute(f"VACUUM ANALYZE {_quote(model._meta.db_table)}")
+            cursor.execute(f"{analyze} {_quote(model._meta.db_table)}")
     return counts
 
 
