@@ -29,13 +29,13 @@ class Page:
         return f"{self.role} {self.url}"
 
 
-def load_pages(only: str = "") -> list[Page]:
-    """The pages of the JSON file, those whose URL or role contains `only` when given."""
+def load_pages(only: str = "", exclude: str = "") -> list[Page]:
+    """The pages of the JSON file; those whose role or URL contains `only`, and not `exclude`, when given."""
     pages = [Page(url=entry["url"], role=entry["role"]) for entry in load(PAGES_FILE)["pages"]]
     unknown = {page.role for page in pages} - set(ROLES)
     if unknown:
         raise ValueError(f"{PAGES_FILE}: unknown roles {sorted(unknown)}; known: {', '.join(ROLES)}")
-    return [page for page in pages if not only or only in page.url or only in page.role]
+    return [page for page in pages if (not only or only in page.name) and not (exclude and exclude in page.name)]
 
 
 def logins() -> dict[str, object]:

@@ -44,6 +44,7 @@ class Command(BaseCommand):
         timing.add_argument("--runs", type=int, default=20, help="Timed requests per page.")
         timing.add_argument("--warmup", type=int, default=3, help="Untimed requests per page first.")
         timing.add_argument("--only", default="", metavar="PATTERN", help="Only pages whose URL or role contains it.")
+        timing.add_argument("--exclude", default="", metavar="PATTERN", help="Leave out pages that contain it.")
         timing.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query.")
         concurrent = parser.add_argument_group("concurrent load")
         concurrent.add_argument("--concurrent", type=int, default=0, metavar="N", help="Locust users.")
@@ -85,7 +86,8 @@ class Command(BaseCommand):
             people = pages.logins()
         except LookupError as error:
             raise CommandError(str(error)) from error
-        ready, skipped = pages.routable(pages.load_pages(options["only"]), pages.placeholders(people))
+        chosen = pages.load_pages(options["only"], exclude=options["exclude"])
+        ready, skipped = pages.routable(chosen, pages.placeholders(people))
         self.stdout.write(f"Database: PostgreSQL {self._server_version()}; {marker}.")
         for page, reason in skipped:
             self.stdout.write(self.style.WARNING(f"Skipped {page.name}: {reason}."))
