@@ -334,7 +334,7 @@ def test_the_opportunity_page_reads_the_win_in_a_bounded_number_of_queries(
     opportunity_close_won(opportunity=opportunity, user=developer_a)
     with django_assert_max_num_queries(60) as one:
         client.get(f"/opportunities/{opportunity.pk}/")
-    for index in range(4):
+    for _ in range(4):
         extra = InterestFactory(opportunity=opportunity)
         DealFactory(introduction__interest=extra)
     with django_assert_max_num_queries(len(one.captured_queries)):
