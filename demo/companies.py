@@ -8,9 +8,17 @@ theme in another sense ("skin-care", "water-based paints") so that matching has 
 A portfolio item is public with one placeholder image unless it says otherwise (``"visibility"``,
 ``"images"``). The images are drawn at seed time (`demo.images`) and stored through the real upload
 services, so they are validated and re-encoded like any upload.
+
+``"registered"`` says how many days before the seed the company joined the programme: a new company, its
+members, portfolio and their history are dated then (the portfolio a few days later), so the programme's
+figures show companies joining over two years.
 """
 
-from companies.models import Company, Discipline, Membership, Visibility
+import datetime
+
+from django.utils import timezone
+
+from companies.models import Company, Discipline, Membership, PortfolioFile, PortfolioItem, Visibility
 from companies.services import portfolio_file_add, portfolio_item_create, portfolio_item_update
 from labs.models import Theme
 
@@ -45,7 +53,7 @@ def seed_companies() -> list[tuple[str, str]]:
     disciplines = {discipline.slug: discipline for discipline in Discipline.objects.all()}
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     for spec in COMPANIES:
-        company, _ = Company.objects.update_or_create(
+        company, created = Company.objects.update_or_create(
             slug=spec["slug"],
             defaults={
                 "name": spec["name"],
@@ -74,7 +82,21 @@ def seed_companies() -> list[tuple[str, str]]:
             user = demo_user(person["email"], person["full_name"], language=person["language"])
             Membership.objects.update_or_create(user=user, defaults={"company": company, "role": role})
             logins.append((f"SME {role}, {company.name}", person["email"]))
+        if created:
+            _date_registration(company, timezone.now() - datetime.timedelta(days=spec["registered"]))
     return logins
+
+
+def _date_registration(company: Company, registered: datetime.datetime) -> None:
+    """A new company joined the programme at `registered`: its members then, its portfolio in the days after."""
+    filled_in = registered + datetime.timedelta(days=3)
+    Company.objects.filter(pk=company.pk).update(created_at=registered, updated_at=filled_in)
+    company.history.all().update(history_date=registered)
+    Membership.objects.filter(company=company).update(created_at=registered)
+    items = PortfolioItem.objects.filter(company=company)
+    items.update(created_at=filled_in, updated_at=filled_in)
+    PortfolioFile.objects.filter(item__company=company).update(created_at=filled_in)
+    PortfolioItem.history.filter(company_id=company.pk).update(history_date=filled_in)
 
 
 def _seed_portfolio(company: Company, spec: dict, disciplines: dict, themes: dict) -> None:

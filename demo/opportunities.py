@@ -1,20 +1,29 @@
-"""Demo opportunities: sixteen believable, fictional local demands across the three focus countries.
+"""Demo opportunities: sixteen believable, fictional local demands of the last weeks, and the programme's past.
 
-Every workflow state is represented, and each opportunity reaches its state through the real services
-(`opportunity_create`, `opportunity_transition`, `opportunity_expire`) with the demo business developers and
-embassy staff as actors, so the history, notifications and timestamps look like real use. Afterwards the
-timeline is spread back over the past weeks, so "newest first" and the history read naturally.
+The current ones (`data/opportunities.json`) represent every workflow state, and each reaches its state through
+the real services (`opportunity_create`, `opportunity_transition`, `opportunity_close_won`, `opportunity_expire`)
+with the demo business developers and embassy staff as actors, so the history, notifications and timestamps look
+like real use. Afterwards the timeline is spread back over the past weeks, so "newest first" and the history read
+naturally.
+
+The past (`data/history.json`): two dozen opportunities of the 24 months before the seed, across every Lab, that
+were published, answered, won, lost, expired or withdrawn, so the programme's figures per month, country, Lab,
+theme and discipline have something to show. They are created and published like the others
+(`seed_opportunities`), stay open while the deal story (`demo.deals`) runs their expressions of interest,
+introductions and deals, and are closed afterwards (`close_past_opportunities`): a won one on the deals recorded
+for it, or, without any, as won outside the portal with its note as the reason. Then everything is dated back.
 
 Clients, people and budgets are invented; cities are real. Most briefs are in English, two in Dutch. The
 themes and disciplines are chosen so that demo companies (`data/companies.json`) match some of them.
 Idempotent: an opportunity whose title already exists is left alone. Demo notifications are never e-mailed.
 
-Keys of an opportunity in `data/opportunities.json`: title, lab, author (a business developer's e-mail),
-status, city, client, client_public, themes, required, nice (discipline slugs), budget, currency, deadline
-(days from today; for closed and expired ones the deadline that has passed), start (days from today),
-languages, summary, brief, fee (optional override of the Lab's default), fee_note, age (days since it was
-created), sent_back / note (reasons). `reviewers` names who reviews for a Lab: the embassy staff member of
-its country.
+Keys of an opportunity in both files: title, lab, author (a business developer's e-mail), status, city, client,
+client_public, themes, required, nice (discipline slugs), budget, currency, deadline (days from today; for closed
+and expired ones the deadline that has passed), start (days from today), languages, summary, brief, fee (optional
+override of the Lab's default), fee_note, age (days since it was created), sent_back / note (reasons; for a won
+one without deals the note is how it was won outside the portal), won_value (its value, if known), ended (days
+ago of the closing step, when not the usual days after the deadline). `reviewers` names who reviews for a Lab:
+the embassy staff member of its country.
 """
 
 import datetime
@@ -25,8 +34,13 @@ from django.utils import timezone
 from accounts.models import User
 from companies.models import Discipline
 from labs.models import BusinessDeveloper, Lab, Theme
-from opportunities.models import Notification, Opportunity, OpportunityEvent, Status
-from opportunities.workflow.services import opportunity_create, opportunity_expire, opportunity_transition
+from opportunities.models import Notification, Opportunity, OpportunityEvent, OutsideWin, Status, Suggestion
+from opportunities.workflow.services import (
+    opportunity_close_won,
+    opportunity_create,
+    opportunity_expire,
+    opportunity_transition,
+)
 
 from .loader import load
 
@@ -42,34 +56,62 @@ def _opportunity(spec: dict) -> dict:
 
 REVIEWER: dict[str, str] = load("opportunities.json")["reviewers"]
 OPPORTUNITIES: list[dict] = [_opportunity(spec) for spec in load("opportunities.json")["opportunities"]]
+PAST: list[dict] = [_opportunity(spec) for spec in load("history.json")["opportunities"]]
 
 
 def seed_opportunities() -> int:
     """Create the demo opportunities that don't exist yet (matched on title); returns how many were created.
 
-    Needs the Labs and staff of `demo.labs.seed_programme`.
+    The current ones reach their state at once; the past ones are published and wait for their story and
+    `close_past_opportunities`. Needs the Labs and staff of `demo.labs.seed_programme`.
     """
     with transaction.atomic():
-        existing = set(
-            Opportunity.objects.filter(title__in=[s["title"] for s in OPPORTUNITIES]).values_list("title", flat=True)
-        )
-        people = {spec["author"] for spec in OPPORTUNITIES} | set(REVIEWER.values())
+        specs = OPPORTUNITIES + PAST
+        titles = [spec["title"] for spec in specs]
+        existing = set(Opportunity.objects.filter(title__in=titles).values_list("title", flat=True))
+        people = {spec["author"] for spec in specs} | set(REVIEWER.values())
         users = {user.email: user for user in User.objects.filter(email__in=sorted(people))}
         labs = {lab.slug: lab for lab in Lab.objects.select_related("country")}
         themes = {theme.slug: theme for theme in Theme.objects.all()}
         disciplines = {discipline.slug: discipline for discipline in Discipline.objects.all()}
         developers = {bd.user.email: bd for bd in BusinessDeveloper.objects.select_related("user")}
         created = []
-        for spec in OPPORTUNITIES:
+        for spec in specs:
             if spec["title"] in existing:
                 continue
-            created.append(_seed_one(spec, users, labs, themes, disciplines, developers))
+            opportunity = _open(spec, users, labs, themes, disciplines, developers)
+            if spec in OPPORTUNITIES:
+                _finish(opportunity, spec, users[spec["author"]])
+            created.append(opportunity)
         # The demo tells its story in the app only: mark its notifications as sent, so no e-mail goes out.
         Notification.objects.filter(opportunity__in=created, emailed_at=None).update(emailed_at=timezone.now())
     return len(created)
 
 
-def _seed_one(spec, users, labs, themes, disciplines, developers) -> Opportunity:
+def close_past_opportunities() -> int:
+    """Close the past opportunities still open after their story (see the module's docstring); returns how many.
+
+    Idempotent: one closed already is left alone.
+    """
+    with transaction.atomic():
+        still_open = Opportunity.objects.filter(title__in=[spec["title"] for spec in PAST], status=Status.PUBLISHED)
+        open_ones = {opportunity.title: opportunity for opportunity in still_open}
+        authors = {user.email: user for user in User.objects.filter(email__in=sorted({s["author"] for s in PAST}))}
+        closed = [
+            _finish(open_ones[spec["title"]], spec, authors[spec["author"]])
+            for spec in PAST
+            if spec["title"] in open_ones
+        ]
+        Notification.objects.filter(opportunity__in=closed, emailed_at=None).update(emailed_at=timezone.now())
+    return len(closed)
+
+
+def _passed(spec: dict) -> bool:
+    return spec["deadline"] < 0
+
+
+def _open(spec, users, labs, themes, disciplines, developers) -> Opportunity:
+    """Create the opportunity and take it through review as far as its status goes (published at most)."""
     if len(spec["summary"]) > 300:
         raise ValueError(f"Summary too long for a demo opportunity: {spec['title']}")
     today = timezone.localdate()
@@ -77,9 +119,8 @@ def _seed_one(spec, users, labs, themes, disciplines, developers) -> Opportunity
     author = users[spec["author"]]
     reviewer = users[REVIEWER[spec["lab"]]]
     status = spec["status"]
-    passed = status in (Status.CLOSED_WON, Status.CLOSED_NOT_WON, Status.EXPIRED)
     # A deadline that has passed was in the future while the opportunity was open.
-    open_deadline = today + datetime.timedelta(days=abs(spec["deadline"]) + 30 if passed else spec["deadline"])
+    open_deadline = today + datetime.timedelta(days=abs(spec["deadline"]) + 30 if _passed(spec) else spec["deadline"])
     data = {
         "lab": lab,
         "title": spec["title"],
@@ -119,24 +160,35 @@ def _seed_one(spec, users, labs, themes, disciplines, developers) -> Opportunity
     elif status == Status.REJECTED:
         step("submit", author)
         step("reject", reviewer, spec["note"])
+    elif lab.is_trusted:
+        step("publish_directly", author)
     else:
-        if lab.is_trusted:
-            step("publish_directly", author)
-        else:
-            step("submit", author)
-            step("publish", reviewer)
-        if passed:
-            Opportunity.objects.filter(pk=opportunity.pk).update(
-                deadline=today + datetime.timedelta(days=spec["deadline"])
-            )
-        if status == Status.EXPIRED:
-            opportunity_expire(opportunity=opportunity, today=today)
-        elif status == Status.CLOSED_WON:
-            step("close_won", author, spec["note"])
-        elif status == Status.CLOSED_NOT_WON:
-            step("close_not_won", author, spec["note"])
-        elif status == Status.WITHDRAWN:
-            step("withdraw", author, spec["note"])
+        step("submit", author)
+        step("publish", reviewer)
+    return opportunity
+
+
+def _finish(opportunity: Opportunity, spec: dict, author: User) -> Opportunity:
+    """Take a published opportunity to its final status, then date its history back."""
+    today = timezone.localdate()
+    status = spec["status"]
+    if _passed(spec):
+        Opportunity.objects.filter(pk=opportunity.pk).update(deadline=today + datetime.timedelta(days=spec["deadline"]))
+    if status == Status.EXPIRED:
+        opportunity_expire(opportunity=opportunity, today=today)
+    elif status == Status.CLOSED_WON:
+        # On the deals of its story, if any; otherwise won outside the portal, the note saying how.
+        opportunity_close_won(
+            opportunity=opportunity,
+            user=author,
+            reason=spec["note"],
+            value=spec.get("won_value"),
+            currency=spec["currency"],
+        )
+    elif status == Status.CLOSED_NOT_WON:
+        opportunity_transition(opportunity=opportunity, user=author, name="close_not_won", note=spec["note"])
+    elif status == Status.WITHDRAWN:
+        opportunity_transition(opportunity=opportunity, user=author, name="withdraw", note=spec["note"])
     _spread_over_time(opportunity, spec)
     opportunity.refresh_from_db()
     if opportunity.status != status:
@@ -148,7 +200,9 @@ def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
     """Move the history back in time: created `age` days ago, each step a day or so after the one before.
 
     A closing step comes when it would have: the day after the deadline for an expired opportunity, some days
-    after it for a closed one, recently for a withdrawn one.
+    after it for a closed one, recently for a withdrawn one (or `ended` days ago, when the spec says). What the
+    closing step recorded (a win outside the portal) is dated with it; for a past opportunity also what its
+    story left behind: its suggestions computed when it was published, its notifications read by the close.
     """
     now = timezone.now()
     start = now - datetime.timedelta(days=spec["age"])
@@ -162,6 +216,8 @@ def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
         Status.CLOSED_NOT_WON: deadline + datetime.timedelta(days=9),
         Status.WITHDRAWN: now - datetime.timedelta(days=2),
     }.get(spec["status"])
+    if "ended" in spec:
+        ending = now - datetime.timedelta(days=spec["ended"])
     moments = {}
     in_order = []
     moment = start
@@ -184,6 +240,16 @@ def _spread_over_time(opportunity: Opportunity, spec: dict) -> None:
     # Notifications are named after the step they tell about.
     for kind, moment in moments.items():
         Notification.objects.filter(opportunity=opportunity, kind=kind).update(created_at=moment)
+    if Action.CLOSED in moments:
+        OutsideWin.objects.filter(opportunity=opportunity).update(recorded_at=moments[Action.CLOSED])
+    if spec in PAST and Action.PUBLISHED in moments:
+        closed = in_order[-1]
+        Suggestion.objects.filter(opportunity=opportunity).update(
+            computed_at=moments[Action.PUBLISHED] + datetime.timedelta(hours=1)
+        )
+        notifications = Notification.objects.filter(opportunity=opportunity)
+        notifications.filter(created_at__gt=closed).update(created_at=closed)
+        notifications.filter(read_at=None).update(read_at=closed)
 
 
 def _date_history(opportunity: Opportunity, moments: list) -> None:

@@ -11,6 +11,7 @@ from .models import (
     Opportunity,
     OpportunityAttachment,
     OpportunityEvent,
+    OutsideWin,
     Suggestion,
     SuggestionAction,
 )
@@ -34,6 +35,22 @@ class OpportunityAttachmentInline(admin.TabularInline):
     fields = ["original_name", "size_bytes", "created_at"]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OutsideWinInline(admin.StackedInline):
+    """Why an opportunity closed as won without a deal: recorded by the closing step (`opportunity_close_won`),
+    read here, never written (closing as won is the portal's step, which rests on the deals or on this)."""
+
+    model = OutsideWin
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["reason", "value", "currency", "recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -61,7 +78,7 @@ class OpportunityAdmin(HistoryAdmin):
         "updated_at",
     ]
     date_hierarchy = "deadline"
-    inlines = [OpportunityAttachmentInline, OpportunityEventInline]
+    inlines = [OutsideWinInline, OpportunityAttachmentInline, OpportunityEventInline]
 
     def has_add_permission(self, request):
         return False

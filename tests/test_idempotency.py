@@ -36,6 +36,7 @@ from opportunities.models import (
     Notification,
     Opportunity,
     OpportunityEvent,
+    OutsideWin,
     Status,
     Suggestion,
     SuggestionAction,
@@ -85,6 +86,8 @@ COUNTS: dict[str, Callable[[World], int]] = {
     "decisions": lambda w: SuggestionAction.objects.count(),
     "events": lambda w: OpportunityEvent.objects.count(),
     "opportunities": lambda w: Opportunity.objects.count(),
+    "won": _count(Opportunity, status=Status.CLOSED_WON),
+    "outside wins": lambda w: OutsideWin.objects.count(),
     "team invitations": lambda w: CompanyInvitation.objects.count(),
     "role invitations": lambda w: RoleInvitation.objects.count(),
     "members": lambda w: Membership.objects.count(),
@@ -240,6 +243,18 @@ ACTIONS: dict[str, Action] = {
         lambda w: f"/opportunities/{w.submitted.pk}/steps/publish/",
         lambda w: {},
         {"events": 1, "notifications": 1, "mails": 1},  # the author is told
+    ),
+    "opportunity: close as won on its deals": Action(
+        "developer_a",
+        lambda w: f"/opportunities/{w.deal.introduction.interest.opportunity_id}/close-won/",
+        lambda w: {"reason": "Both phases signed."},
+        {"events": 1, "won": 1},
+    ),
+    "opportunity: close as won outside the portal": Action(
+        "developer_a",
+        lambda w: f"/opportunities/{w.opportunity.pk}/close-won/",
+        lambda w: {"reason": "The client hired the studio directly.", "value": "92000", "currency": "EUR"},
+        {"events": 1, "won": 1, "outside wins": 1},
     ),
     # Teams and roles
     "team: invite a colleague": Action(

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import roles_of
 from companies.forms import ThemeChoiceMixin
 from companies.models import LANGUAGES, Discipline
+from creativelabs.validators import single_line
 from labs.models import BusinessDeveloper, Lab, Theme
 
+from ..deals.services import DealError, clean_amount
 from ..models import Opportunity
 
 M2M_FIELDS = ["themes", "required_disciplines", "nice_disciplines", "contacts"]
@@ -123,3 +125,58 @@ class TransitionForm(forms.Form):
     note = forms.CharField(
         label=_("Reason or note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CloseWonForm(forms.Form):
+    """Closing as won: on the deals recorded (an optional note), or how it was won outside the portal.
+
+    The field checks here give field errors; `services.opportunity_close_won` checks the same again.
+    """
+
+    reason = forms.CharField(label=_("How was it won outside the portal?"), max_length=500, validators=[single_line])
+    value = forms.CharField(
+        label=_("Value, if known"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text=_("Digits with at most two decimals, such as 12500.50. A win outside the portal carries no fee."),
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=[("", "—"), *Opportunity.Currency.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the currencies EUR, USD or CNY.")},
+    )
+
+    def __init__(self, *args, opportunity: Opportunity, has_deals: bool, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("currency", opportunity.currency)
+        super().__init__(*args, **kwargs)
+        self.has_deals = has_deals
+        if has_deals:
+            # The deals carry the value; the reason is a note on the step.
+            del self.fields["value"], self.fields["currency"]
+            reason = self.fields["reason"]
+            reason.label, reason.required = _("Note (optional)"), False
+            reason.help_text = _("For the history: anything the Lab should remember about this win.")
+        else:
+            self.fields["reason"].help_text = _(
+                "For example: the client hired the studio directly after our matchmaking day. One line."
+            )
+            self.fields["reason"].error_messages["required"] = _(
+                "No deal is recorded for this opportunity: say how it was won outside the portal."
+            )
+
+    def clean_value(self):
+        raw = self.cleaned_data["value"].strip()
+        if not raw:
+            return None
+        try:
+            return clean_amount(raw)
+        except DealError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_deals and data.get("value") is not None and not data.get("currency"):
+            self.add_error("currency", _("Choose the currency of the value."))
+        return data

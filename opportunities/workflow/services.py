@@ -5,19 +5,24 @@ and why. Notifications go out after the transaction commits.
 """
 
 import datetime
+from contextlib import suppress
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from creativelabs.validators import single_line
 
-from ..models import Opportunity, OpportunityEvent, Status
+from ..deals.services import DealError, clean_amount, clean_currency
+from ..models import Opportunity, OpportunityEvent, OutsideWin, Status
 from ..notifications.services import notify_author, notify_reviewers
-from ..permissions import may_take
+from ..permissions import is_author, may_take
+from .selectors import opportunity_deals
 
 Action = OpportunityEvent.Action
 
@@ -141,13 +146,13 @@ def opportunity_update(*, opportunity: Opportunity, user: User, data: dict, m2m:
     return opportunity
 
 
-@transaction.atomic
-def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, note: str = "") -> Opportunity:
-    """Take workflow step `name`; PermissionDenied for the wrong person, WorkflowError otherwise."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise WorkflowError(_("Unknown step."))
-    opportunity = Opportunity.objects.select_for_update().select_related("lab").get(pk=opportunity.pk)
+def _locked(opportunity: Opportunity) -> Opportunity:
+    """The opportunity's row as it is now, locked until the transaction ends."""
+    return Opportunity.objects.select_for_update().select_related("lab").get(pk=opportunity.pk)
+
+
+def _check_step(opportunity: Opportunity, user: User, transition: Transition) -> None:
+    """The step applies to the opportunity as it is now, and this user may take it."""
     if opportunity.status not in transition.sources:
         raise WorkflowError(
             _("This opportunity has the status “%(status)s”; that step is not possible now.")
@@ -155,9 +160,10 @@ def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, n
         )
     if not may_take(user, opportunity, transition):
         raise PermissionDenied
-    note = note.strip()
-    if transition.needs_reason and not note:
-        raise WorkflowError(_("Please give a reason, so the author knows what to change."))
+
+
+def _take(opportunity: Opportunity, user: User, transition: Transition, note: str) -> Opportunity:
+    """Move the locked opportunity to the step's status, record the step and tell who needs to know."""
     previous = opportunity.status
     opportunity.status = transition.target
     now = timezone.now()
@@ -173,6 +179,103 @@ def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, n
     elif transition.action in (Action.SENT_BACK, Action.REJECTED, Action.PUBLISHED):
         notify_author(opportunity, action=transition.action, note=note, actor=user)
     return opportunity
+
+
+@transaction.atomic
+def opportunity_transition(*, opportunity: Opportunity, user: User, name: str, note: str = "") -> Opportunity:
+    """Take workflow step `name`; PermissionDenied for the wrong person, WorkflowError otherwise.
+
+    Closing as won is `opportunity_close_won`, with the note as its reason.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise WorkflowError(_("Unknown step."))
+    if name == "close_won":
+        return opportunity_close_won(opportunity=opportunity, user=user, reason=note)
+    opportunity = _locked(opportunity)
+    _check_step(opportunity, user, transition)
+    note = note.strip()
+    if transition.needs_reason and not note:
+        raise WorkflowError(_("Please give a reason, so the author knows what to change."))
+    return _take(opportunity, user, transition, note)
+
+
+MAX_OUTSIDE_REASON = OutsideWin._meta.get_field("reason").max_length
+
+
+@transaction.atomic
+def opportunity_close_won(
+    *, opportunity: Opportunity, user: User, reason: str = "", value: Decimal | str | None = None, currency: str = ""
+) -> Opportunity:
+    """Close as won, resting on the deals recorded for the opportunity or, when it has none, on a reason.
+
+    With deals, `reason` is an optional note on the step and there is no value of its own (the deals have
+    theirs). Without, the reason how it was won outside the portal is required (one line, at most 500
+    characters) and recorded as its `OutsideWin`, with the value if known (its currency then required;
+    bounds as a deal's); a currency without a value is not kept. So no path closes as won unexplained,
+    and the programme's "won" figures and fee totals can be reconciled. The same close again (a double
+    click, a retried request) is the one made already: one record, one step in the history.
+    """
+    transition = TRANSITIONS["close_won"]
+    reason = reason.strip()
+    opportunity = _locked(opportunity)
+    if opportunity.status == Status.CLOSED_WON and is_author(user, opportunity):
+        with suppress(WorkflowError):
+            if _closed_so(opportunity, reason, _outside_value(value), currency):
+                return opportunity
+    _check_step(opportunity, user, transition)
+    value = _outside_value(value)
+    currency = (currency or "").strip() if value is not None else ""
+    if opportunity_deals(opportunity).exists():
+        if value is not None:
+            raise WorkflowError(
+                _("Deals are recorded for this opportunity, so it is won on their values: leave the value out.")
+            )
+        _check_reason(reason, required=False)
+    else:
+        _check_reason(reason, required=True)
+        if value is not None:
+            try:
+                currency = clean_currency(currency)
+            except DealError:
+                raise WorkflowError(_("Choose the currency of the value: EUR, USD or CNY.")) from None
+        OutsideWin.objects.create(
+            opportunity=opportunity, reason=reason, value=value, currency=currency, recorded_by=user
+        )
+    return _take(opportunity, user, transition, reason)
+
+
+def _outside_value(value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return clean_amount(value)
+    except DealError as error:
+        raise WorkflowError(str(error)) from None
+
+
+def _check_reason(reason: str, *, required: bool) -> None:
+    if required and not reason:
+        raise WorkflowError(_("No deal is recorded for this opportunity: say how it was won outside the portal."))
+    if len(reason) > MAX_OUTSIDE_REASON:
+        raise WorkflowError(_("Keep the reason to %(count)d characters.") % {"count": MAX_OUTSIDE_REASON})
+    try:
+        single_line(reason)
+    except ValidationError as error:
+        raise WorkflowError(" ".join(error.messages)) from None
+
+
+def _closed_so(opportunity: Opportunity, reason: str, value: Decimal | None, currency: str) -> bool:
+    """Closed as won already, as this request would close it: on an outside win with these very terms,
+    or on its deals with this note."""
+    currency = (currency or "").strip() if value is not None else ""
+    outside = OutsideWin.objects.filter(opportunity=opportunity).first()
+    if outside is not None:
+        return (outside.reason, outside.value, outside.currency) == (reason, value, currency)
+    if value is not None or not opportunity_deals(opportunity).exists():
+        return False
+    step = opportunity.events.filter(action=Action.CLOSED, to_status=Status.CLOSED_WON).last()
+    return step is not None and step.note == reason
 
 
 @transaction.atomic

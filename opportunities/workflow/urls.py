@@ -13,6 +13,7 @@ urlpatterns = [
     path("opportunities/<int:pk>/", views.opportunity_detail, name="detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="edit"),
     path("opportunities/<int:pk>/steps/<slug:name>/", views.opportunity_transition, name="transition"),
+    path("opportunities/<int:pk>/close-won/", views.opportunity_close_won, name="close_won"),
     path("opportunities/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("opportunities/<int:pk>/feature/", views.opportunity_feature, name="feature"),
     path("opportunities/attachments/<int:pk>/", views.attachment_download, name="attachment"),

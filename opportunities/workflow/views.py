@@ -24,7 +24,8 @@ from ..selectors import editable_opportunities, explanation_labels, reviewable_o
 from . import services
 from .feeds import feed_links
 from .filters import OpportunityFilter
-from .forms import OpportunityForm, TransitionForm
+from .forms import CloseWonForm, OpportunityForm, TransitionForm
+from .selectors import opportunity_deals, win_of
 
 PAGE_SIZE = 20
 AWAITING_SHOWN = 50  # expressions listed in the Lab workspace; the counts cover them all
@@ -82,6 +83,10 @@ def opportunity_detail(request, pk: int):
         # Workflow steps and edits with what changed: for the staff who follow the opportunity.
         "history": opportunity_timeline(opportunity) if permissions.may_follow(request.user, opportunity) else [],
         "transition_form": TransitionForm(),
+        # What the win rests on (its deals, or how it was won outside the portal): for who follows it.
+        "win": win_of(opportunity)
+        if opportunity.status == Status.CLOSED_WON and permissions.may_follow(request.user, opportunity)
+        else None,
         "show_suggestions": show_suggestions,
         "band": band,
         "bands": Suggestion.Band.choices,
@@ -159,6 +164,32 @@ def opportunity_transition(request, pk: int, name: str):
     if not visible_opportunities(request.user).filter(pk=opportunity.pk).exists():
         return redirect("opportunities:review_queue")
     return redirect(opportunity)
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def opportunity_close_won(request, pk: int):
+    """Authors: close as won on the deals recorded for it, or say how it was won outside the portal."""
+    opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab", "country"), pk=pk)
+    if not permissions.is_author(request.user, opportunity):
+        raise PermissionDenied
+    if request.method != "POST" and opportunity.status not in services.TRANSITIONS["close_won"].sources:
+        messages.info(
+            request,
+            _("This opportunity has the status “%(status)s”; it can't be closed as won now.")
+            % {"status": opportunity.get_status_display()},
+        )
+        return redirect(opportunity)
+    deals = list(opportunity_deals(opportunity).select_related("introduction__interest__company"))
+    form = CloseWonForm(request.POST or None, opportunity=opportunity, has_deals=bool(deals))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opportunity_close_won(opportunity=opportunity, user=request.user, **form.cleaned_data)
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, services.TRANSITION_DONE["close_won"])
+            return redirect(opportunity)
+    return render(request, "opportunities/close_won.html", {"opportunity": opportunity, "deals": deals, "form": form})
 
 
 @require_POST

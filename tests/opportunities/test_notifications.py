@@ -158,7 +158,7 @@ def test_inactive_authors_are_not_told(django_capture_on_commit_callbacks, submi
 @pytest.mark.parametrize("name", ["withdraw", "close_won", "close_not_won"])
 def test_the_authors_own_steps_notify_nobody(django_capture_on_commit_callbacks, lab_a, developer_a, embassy_de, name):
     opportunity = OpportunityFactory(lab=lab_a, created_by=developer_a, status=Status.PUBLISHED)
-    take(django_capture_on_commit_callbacks, opportunity, developer_a, name)
+    take(django_capture_on_commit_callbacks, opportunity, developer_a, name, note="The client chose a studio directly.")
     assert not Notification.objects.exists()
     assert mail.outbox == []
 

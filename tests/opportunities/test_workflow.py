@@ -73,6 +73,8 @@ WRONG_SOURCES = [
 
 
 def reason_for(name: str) -> str:
+    if name == "close_won":  # no deal is recorded for these opportunities: how it was won outside the portal
+        return "  The client hired the studio directly after our matchmaking day.  "
     return "  Please add the budget and the client's name.  " if TRANSITIONS[name].needs_reason else ""
 
 

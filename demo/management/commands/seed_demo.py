@@ -6,7 +6,7 @@ from demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from demo.companies import seed_companies
 from demo.deals import seed_deal_flow
 from demo.labs import seed_programme
-from demo.opportunities import seed_opportunities
+from demo.opportunities import close_past_opportunities, seed_opportunities
 from labs.models import Lab
 from opportunities.models import Opportunity
 from opportunities.suggestions.full import recompute_full
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
         # Shortlists, expressions of interest, introductions and deals, on top of those suggestions.
         logins += seed_deal_flow()
+        # The programme's past two years: closed once their story is told, won on their deals.
+        self.stdout.write(f"Past opportunities closed: {close_past_opportunities()}.")
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:
