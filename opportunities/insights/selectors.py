@@ -761,7 +761,7 @@ class WorkList:
 
 def _work_list(queryset, key: str, title: str, columns, row) -> WorkList:
     total = queryset.count()
-    rows = tuple(row(item) for item in queryset[:WORK_LIST_SIZE]) if total else ()
+    rows = tuple(row(item) for item in queryset[:WORK_LIST_SIZE])
     return WorkList(table=Table(key=key, title=title, columns=columns, rows=rows), total=total)
 
 

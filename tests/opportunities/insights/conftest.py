@@ -59,7 +59,9 @@ def programme(db, lab_a, lab_b, developer_a, company):
     t0 = now - 60 * DAY
     mobility, elderly = Theme.objects.get(slug="mobility"), Theme.objects.get(slug="elderly-care")
     games = Discipline.objects.get(slug="serious-games")
-    o1 = OpportunityFactory(lab=lab_a, status=Status.PUBLISHED, published_at=now - 20 * DAY, required_disciplines=[games])
+    o1 = OpportunityFactory(
+        lab=lab_a, status=Status.PUBLISHED, published_at=now - 20 * DAY, required_disciplines=[games]
+    )
     o1.themes.set([mobility])
     o2 = OpportunityFactory(lab=lab_a, status=Status.PUBLISHED, published_at=now - 30 * DAY)
     o2.themes.set([elderly])
