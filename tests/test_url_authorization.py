@@ -632,6 +632,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "opportunities:deal_overview":   Expect(LOGIN,   403,     200,       200,     200),
     "opportunities:deal_export":     Expect(LOGIN,   403,     200,       200,     200),
 
+    # Programme insight                     visitor  sme      developer  embassy  admin
+    "insights:dashboard":            Expect(LOGIN,   403,     200,       200,     200),
+    # Another Lab (Shanghai's, in China): outside a Berlin developer's and a German post's choices.
+    "insights:dashboard[other lab]": Expect(LOGIN,   403,     400,       400,     200,
+                                            kwargs=lambda w: {} if w.lab_b else {}, query={"lab": "lab-b"}),
+    "insights:dashboard[bad date]":  Expect(LOGIN,   403,     400,       400,     400, query={"start": "2025-13-01"}),
+
     # Suggestions and expressions of interest (area A)
     #                                       visitor  sme      developer  embassy  admin
     "opportunities:suggestion_add":  Expect(LOGIN,   403,     200,       403,     200,
