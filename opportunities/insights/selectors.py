@@ -546,7 +546,7 @@ def funnel(sel: Selection) -> Table:
     columns = (
         Column("step", _("Step")),
         Column("pairs", _("Company–opportunity pairs"), numeric=True),
-        Column("conversion", _("% of the step before"), numeric=True),
+        Column("conversion", _("Conversion from the step before (%)"), numeric=True),
         Column("median_days", _("Median days from the step before"), numeric=True),
     )
     return Table(key="funnel", title=_("From suggestion to confirmed deal"), columns=columns, rows=tuple(rows))
