@@ -16,8 +16,9 @@ portfolio item and a logo.
 
 Filters narrow the opportunities (country and Lab: the Lab's; theme; discipline: required or nice to have,
 as the opportunity list's filter) and the period picks events by their own date: companies by registration,
-opportunities by creation (publication for "published"), expressions, introductions by creation, deals by
-their date (`closed_on`, as `/deals/`' year), wins outside the portal by recording. The funnel takes the
+opportunities by creation and publication (the counts by status are of now), expressions and
+introductions by creation, deals by their date (`closed_on`, as `/deals/`), wins outside the portal by
+recording. A figure links to the list behind it only with filters that list has. The funnel takes the
 pairs of the opportunities published in the period. Work lists are about now and ignore the period.
 
 The funnel: the (company, opportunity) pairs with a suggestion or an expression of interest. Each pair's
@@ -296,20 +297,13 @@ def deal_list_url(sel: Selection, **extra) -> str:
     )
 
 
-def directory_url(sel: Selection, **extra) -> str:
-    f = sel.filters
-    return _url(
-        "companies:directory",
-        theme=f.theme.slug if f.theme else None,
-        discipline=f.discipline.slug if f.discipline else None,
-        **extra,
-    )
-
-
-def interests_list_url(sel: Selection) -> str | None:
-    """The Lab workspace lists a business developer's expressions; no other role has a list of them."""
+def awaiting_list_url(sel: Selection) -> str | None:
+    """The Lab workspace lists a business developer's expressions waiting for an answer (no theme or
+    discipline filter there, so only without those); no other role has a list of them."""
     roles = roles_of(sel.scope.user)
-    return reverse("opportunities:lab_workspace") if roles.business_developer and not roles.is_admin else None
+    if not roles.business_developer or roles.is_admin or sel.filters.theme or sel.filters.discipline:
+        return None
+    return reverse("opportunities:lab_workspace")
 
 
 # --- Tiles ----------------------------------------------------------------------------------------------
@@ -344,7 +338,7 @@ def company_tiles(sel: Selection) -> Table:
         "companies",
         _("Companies"),
         [
-            (_("Registered"), figures["registered"], directory_url(sel)),
+            (_("Registered"), figures["registered"], None),
             (_("New in the period"), figures["new"], None),
             (_("Active in the period"), figures["active"], None),
             (_("With a complete profile"), figures["complete"], None),
@@ -353,11 +347,10 @@ def company_tiles(sel: Selection) -> Table:
 
 
 def opportunity_tiles(sel: Selection) -> Table:
-    counts = dict(
-        sel.opportunities().filter(sel.period.q("created_at")).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+    counts = dict(sel.opportunities().order_by().values_list("status").annotate(n=Count("pk")))
     items = [(label, counts.get(value, 0), opportunity_list_url(sel, status=value)) for value, label in Status.choices]
-    return _figures_table("opportunities", _("Opportunities created in the period, by status now"), items)
+    # A count of now (the period does not apply), so it is exactly what the opportunity list shows.
+    return _figures_table("opportunities", _("Opportunities by status now"), items)
 
 
 def pipeline_tiles(sel: Selection) -> Table:
@@ -379,14 +372,14 @@ def pipeline_tiles(sel: Selection) -> Table:
         )
     )
     outside = sel.outside_wins().filter(period.q("recorded_at")).count()
-    interest_list = interests_list_url(sel)
+    awaiting_list = awaiting_list_url(sel)
     return _figures_table(
         "pipeline",
         _("Interest, introductions and deals"),
         [
-            (_("Expressions of interest"), interests["total"], interest_list),
-            (_("Waiting for an answer now"), interests["waiting"], interest_list),
-            (_("Past their answer deadline now"), interests["overdue"], interest_list),
+            (_("Expressions of interest"), interests["total"], None),
+            (_("Waiting for an answer now"), interests["waiting"], awaiting_list),
+            (_("Past their answer deadline now"), interests["overdue"], awaiting_list),
             (_("Introductions"), introductions, None),
             (_("Deals won"), deals["won"], deal_list_url(sel)),
             (_("Deals confirmed by the company"), deals["confirmed"], deal_list_url(sel, state=Deal.State.CONFIRMED)),
@@ -623,7 +616,9 @@ def _group_table(sel: Selection, dimension: str, groups, key: str, title: str, l
         values.update({f"fees_{code}": getattr(group, f"fees_{code}") for code in CURRENCIES})
         if not any(values[name] for name in names):
             continue  # a theme or discipline with nothing on it
-        rows.append(Row(values=values, links={"published": link(group)}))
+        # The opportunity list has no dates: only an all-time count is the list behind it.
+        unbounded = period.start is None and period.end is None
+        rows.append(Row(values=values, links={"published": link(group)} if unbounded else {}))
     return Table(key=key, title=title, columns=_group_columns(label), rows=tuple(rows))
 
 

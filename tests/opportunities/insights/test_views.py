@@ -65,11 +65,10 @@ def test_filters_narrow_the_figures(login, programme, admin_user):
     assert tile(client.get(URL, {"period": "all", "theme": "elderly-care"}), "opportunities", "Published") == 1
     by_discipline = client.get(URL, {"period": "all", "discipline": "serious-games"})
     assert tile(by_discipline, "opportunities", "Published") == 1
-    # Five days ago up to today: only c5's expression (made a week ago... no: its fee was accepted then,
-    # the row itself is new) and the Shanghai one are that recent; c1's was stamped 55 days ago.
+    # The last 30 days: c5's and Shanghai's expressions are new; c1's was stamped 55 days ago.
     recent = client.get(URL, {"period": "30d"})
     assert tile(recent, "pipeline", "Expressions of interest") == 2
-    assert tile(recent, "opportunities", "Published") == 3  # created now, whatever their publication date
+    assert tile(recent, "opportunities", "Published") == 3  # counts by status are of now
 
 
 def test_dates_from_to(login, programme, admin_user):
@@ -118,11 +117,24 @@ def test_figures_link_to_the_lists_behind_them(login, programme, developer_a):
     pipeline = {row.values["figure"]: row.links for row in response.context["tables"]["pipeline"].rows}
     assert pipeline["Deals confirmed by the company"]["count"].startswith(reverse("opportunities:deal_overview"))
     assert "state=confirmed" in pipeline["Deals confirmed by the company"]["count"]
-    assert pipeline["Expressions of interest"]["count"] == reverse("opportunities:lab_workspace")
+    # The Lab workspace has no theme filter: no link that would show more than the figure counts.
+    assert pipeline["Waiting for an answer now"] == {}
+    unfiltered = login(developer_a).get(URL, {"period": "all"}).context["tables"]["pipeline"]
+    waiting = next(row for row in unfiltered.rows if row.values["figure"] == "Waiting for an answer now")
+    assert waiting.links["count"] == reverse("opportunities:lab_workspace")
     statuses = {row.values["figure"]: row.links for row in response.context["tables"]["opportunities"].rows}
     assert (
         statuses["Published"]["count"] == reverse("opportunities:list") + "?lab=lab-a&theme=mobility&status=published"
     )
+
+
+def test_the_page_in_dutch(client, login, programme, embassy_de, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = login(embassy_de).get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Programma-inzicht" in html
+    assert "Van voorstel tot bevestigde deal" in html
 
 
 def _overview_totals(client, query=None):
