@@ -661,6 +661,24 @@ EXPECTATIONS: dict[str, Expect] = {
     "opportunities:deal_overview":   Expect(LOGIN,   403,     200,       200,     200),
     "opportunities:deal_export":     Expect(LOGIN,   403,     200,       200,     200),
 
+    # Programme insight                     visitor  sme      developer  embassy  admin
+    "insights:dashboard":            Expect(LOGIN,   403,     200,       200,     200),
+    # Another Lab (Shanghai's, in China): outside a Berlin developer's and a German post's choices.
+    "insights:dashboard[other lab]": Expect(LOGIN,   403,     400,       400,     200,
+                                            kwargs=lambda w: {} if w.lab_b else {}, query={"lab": "lab-b"}),
+    "insights:dashboard[bad date]":  Expect(LOGIN,   403,     400,       400,     400, query={"start": "2025-13-01"}),
+    "insights:export":               Expect(LOGIN,   403,     200,       200,     200,
+                                            kwargs={"key": "funnel", "fmt": "csv"}),
+    "insights:export[xlsx, a list]": Expect(LOGIN,   403,     200,       200,     200,
+                                            kwargs={"key": "awaiting_deals", "fmt": "xlsx"}),
+    "insights:export[other lab]":    Expect(LOGIN,   403,     400,       400,     200,
+                                            kwargs=lambda w: {"key": "per_lab", "fmt": "csv"} if w.lab_b else {},
+                                            query={"lab": "lab-b"}),
+    "insights:export[no such table]": Expect(LOGIN,  403,     404,       404,     404,
+                                            kwargs={"key": "salaries", "fmt": "csv"}),
+    "insights:export[no such format]": Expect(LOGIN, 403,     404,       404,     404,
+                                            kwargs={"key": "funnel", "fmt": "pdf"}),
+
     # Suggestions and expressions of interest (area A)
     #                                       visitor  sme      developer  embassy  admin
     "opportunities:suggestion_add":  Expect(LOGIN,   403,     200,       403,     200,

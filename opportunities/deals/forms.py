@@ -1,11 +1,13 @@
 import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Discipline
 from creativelabs.validators import single_line
-from labs.models import Lab
+from labs.models import Country, Lab, Theme
 
 from ..models import Deal, Introduction, Opportunity
 from .services import DealError, clean_amount
@@ -164,19 +166,55 @@ class DealFilterForm(forms.Form):
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    # The dashboard's figures (`/insights/`) link here with their filters: the same narrowing, by the same rule.
+    country = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.none(), to_field_name="code", required=False, empty_label=_("All")
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug", required=False, empty_label=_("All")
+    )
+    discipline = forms.ModelChoiceField(
+        label=_("Discipline"),
+        queryset=Discipline.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All"),
+    )
+    closed_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    closed_to = forms.DateField(
+        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, labs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lab"].queryset = labs
+        self.fields["country"].queryset = Country.objects.filter(code__in=labs.values("country_id"))
 
     def filter(self, deals):
         """`deals` narrowed by the filters that are valid; invalid ones are shown as errors and ignored."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        opportunity = "introduction__interest__opportunity__"
         if data.get("lab"):
             deals = deals.filter(introduction__interest__opportunity__lab=data["lab"])
         if data.get("state"):
             deals = deals.filter(state=data["state"])
         if data.get("year"):
             deals = deals.filter(closed_on__year=data["year"])
+        if data.get("country"):
+            deals = deals.filter(**{f"{opportunity}lab__country": data["country"]})
+        if data.get("theme"):
+            themed = Opportunity.themes.through.objects.filter(theme=data["theme"]).values("opportunity_id")
+            deals = deals.filter(**{f"{opportunity}pk__in": themed})
+        if data.get("discipline"):
+            required = Opportunity.required_disciplines.through.objects.filter(discipline=data["discipline"])
+            nice = Opportunity.nice_disciplines.through.objects.filter(discipline=data["discipline"])
+            deals = deals.filter(
+                Q(**{f"{opportunity}pk__in": required.values("opportunity_id")})
+                | Q(**{f"{opportunity}pk__in": nice.values("opportunity_id")})
+            )
+        if data.get("closed_from"):
+            deals = deals.filter(closed_on__gte=data["closed_from"])
+        if data.get("closed_to"):
+            deals = deals.filter(closed_on__lte=data["closed_to"])
         return deals

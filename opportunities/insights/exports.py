@@ -32,6 +32,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+FORMATS = tuple(CONTENT_TYPES)
 BYTE_ORDER_MARK = "\ufeff"
 # What a spreadsheet program may read as the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

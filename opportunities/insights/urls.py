@@ -2,13 +2,13 @@
 
 from django.urls import path
 
-from . import public_views
+from . import public_views, views
 
 app_name = "insights"
 
-urlpatterns: list = []
-
-# The public figures (issue 12, point 4).
-urlpatterns += [
+urlpatterns = [
+    path("insights/", views.dashboard, name="dashboard"),
+    path("insights/export/<slug:key>.<slug:fmt>", views.dashboard_export, name="export"),
+    # The public figures.
     path("programme/", public_views.programme, name="programme"),
 ]

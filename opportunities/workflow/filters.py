@@ -10,7 +10,7 @@ from companies.models import LANGUAGES, Discipline
 from creativelabs.search import text_search
 from labs.models import Country, Lab, Theme
 
-from ..models import Opportunity
+from ..models import Opportunity, Status
 
 SEARCH_FIELDS = ["title", "summary", "brief", "client_name"]
 
@@ -47,6 +47,10 @@ class OpportunityFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         method="in_language", choices=LANGUAGES, label=_("Working language"), empty_label=_("Any")
     )
+    # Programme staff only (the dashboard's counts by status link here): other statuses, within what they may see.
+    status = django_filters.ChoiceFilter(
+        method="with_status", choices=Status.choices, label=_("Status"), empty_label=_("Published")
+    )
     sort = django_filters.ChoiceFilter(
         method="sort_by",
         choices=[("deadline", _("Deadline first")), ("newest", _("Newest first"))],
@@ -59,8 +63,15 @@ class OpportunityFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = forms.Form
 
+    def __init__(self, data=None, queryset=None, *, staff: bool = False, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if not staff:
+            del self.filters["status"]
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.published()
         searching = bool(self.form.cleaned_data.get("q"))
         if not self.form.cleaned_data.get("sort"):
             order = (
@@ -70,6 +81,9 @@ class OpportunityFilter(django_filters.FilterSet):
             )
             queryset = queryset.order_by(*order)
         return queryset
+
+    def with_status(self, queryset, name, value):
+        return queryset.filter(status=value)
 
     def search(self, queryset, name, value):
         return text_search(queryset, value, SEARCH_FIELDS, vector_column="search_vector")

@@ -34,13 +34,18 @@ MAX_ATTACHMENTS = 3
 
 @rate_limited("search", methods=("GET", "HEAD"))
 def opportunity_list(request):
-    """Anyone: published opportunities (summaries for visitors), filtered through the URL."""
+    """Anyone: published opportunities (summaries for visitors), filtered through the URL.
+
+    Programme staff may ask for another status (`?status=`), among the opportunities they may see.
+    """
+    staff = roles_of(request.user).is_programme_staff
     opportunities = (
-        Opportunity.objects.published()
+        (visible_opportunities(request.user) if staff else Opportunity.objects.all())
         .select_related("lab", "country")
         .prefetch_related("themes", "required_disciplines")
     )
-    filterset = OpportunityFilter(request.GET or None, queryset=opportunities)
+    # Always bound, so the filter's "published unless asked otherwise" applies to an empty query too.
+    filterset = OpportunityFilter(request.GET, queryset=opportunities, staff=staff)
     chosen = _valid_filters(filterset)
     return render_filtered_list(
         request,

@@ -1,0 +1,60 @@
+"""The staff dashboard: the programme's figures in the viewer's scope, narrowed by filters in the URL."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from accounts.roles import role_required
+
+from . import charts, selectors
+from .exports import FORMATS, table_response
+from .forms import InsightFilterForm
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def dashboard(request):
+    """Business developers (their Lab), embassy staff (their country's Labs), admins (everything)."""
+    form, filters = _filters(request)
+    if filters is None:
+        # A filter outside the viewer's scope, or a date that is not one: say so, show no figures.
+        return render(request, "insights/dashboard.html", {"form": form, "scope_label": form.scope.label()}, status=400)
+    board = selectors.dashboard(request.user, filters)
+    tables = board.tables
+    context = {
+        "form": form,
+        "scope_label": board.scope_label,
+        "tables": tables,
+        "work_lists": board.work_lists,
+        "medians_available": selectors.MEDIANS_AVAILABLE,
+        "export_query": request.GET.urlencode(),
+        "export_formats": FORMATS,
+        "charts": {
+            "funnel": charts.funnel(tables["funnel"], label="step", value="pairs"),
+            "per_country": charts.bars(tables["per_country"], label="group", value="interests"),
+            "per_lab": charts.bars(tables["per_lab"], label="group", value="interests"),
+            "per_theme": charts.bars(tables["per_theme"], label="group", value="interests"),
+            "monthly": charts.lines(tables["monthly"], x="month", series=("interests", "deals")),
+        },
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+@role_required("business_developer", "embassy_staff", "admin")
+def dashboard_export(request, key: str, fmt: str):
+    """One table of the dashboard as CSV or XLSX, with the same filters and scope as the page."""
+    if key not in selectors.TABLES and key not in selectors.WORK_LISTS:
+        raise Http404("No such table.")
+    if fmt not in FORMATS:
+        raise Http404("No such format.")
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "insights/dashboard.html", {"form": form, "scope_label": form.scope.label()}, status=400)
+    table = selectors.dashboard_table(request.user, filters, key)
+    return table_response(table, fmt, f"insights-{key}")
+
+
+def _filters(request):
+    """The filter form and the filters it stands for (None: the form has errors)."""
+    form = InsightFilterForm(request.GET or None, scope=selectors.insight_scope(request.user))
+    if not request.GET:
+        return form, InsightFilterForm.default_filters()
+    return form, (form.filters() if form.is_valid() else None)
