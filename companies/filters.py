@@ -3,10 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from creativelabs.search import text_search
 from labs.models import Theme
 
 from .models import Company, Discipline
+from .search import directory_search
 
 
 class CompanyFilter(django_filters.FilterSet):
@@ -37,8 +37,15 @@ class CompanyFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = forms.Form
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "search_rank" in queryset.query.annotations:
+            # Searching on PostgreSQL: the best match first, then the directory's own order.
+            queryset = queryset.order_by("-search_rank", "name", "id")
+        return queryset
+
     def search(self, queryset, name, value):
-        return text_search(queryset, value, ["name", "pitch", "description", "city"])
+        return directory_search(queryset, value)
 
     def target_country(self, queryset, name, value):
         return queryset.filter(target_countries__contains=value)

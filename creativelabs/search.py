@@ -4,11 +4,13 @@ On PostgreSQL it is full-text search in English and Dutch together, ranked: ever
 match, stemmed in English, in Dutch or as written, and words of four letters or more also
 match as a prefix (so "fietsen" finds "fiets", "kind" finds "kinderen", "living" finds "live").
 A table may keep a stored, indexed vector (`vector_column`); otherwise the vector is computed
-from the fields. On SQLite every word must appear in one of the fields. Any input is safe:
-only letters and digits reach PostgreSQL, as parameters.
+from the fields. On SQLite every word must appear in one of the fields (or meet `also`, the
+fallback's test for text a stored vector holds beyond the fields). Any input is safe: only
+letters and digits reach PostgreSQL, as parameters.
 """
 
 import re
+from collections.abc import Callable
 from functools import reduce
 from operator import and_, or_
 
@@ -29,14 +31,24 @@ def search_words(query: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def text_search(queryset: QuerySet, query: str, fields: list[str], *, vector_column: str | None = None) -> QuerySet:
+def text_search(
+    queryset: QuerySet,
+    query: str,
+    fields: list[str],
+    *,
+    vector_column: str | None = None,
+    also: Callable[[str], Q] | None = None,
+) -> QuerySet:
     """`queryset` narrowed to rows matching `query`; annotated with `search_rank` on PostgreSQL."""
     words = search_words(query)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
         return _full_text(queryset, words, fields, vector_column)
-    per_word = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
+    per_word = [
+        reduce(or_, [Q(**{f"{field}__icontains": word}) for field in fields] + ([also(word)] if also else []))
+        for word in words
+    ]
     return queryset.filter(reduce(and_, per_word)).distinct()
 
 
