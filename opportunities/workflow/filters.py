@@ -10,7 +10,7 @@ from companies.models import LANGUAGES, Discipline
 from creativelabs.search import text_search
 from labs.models import Country, Lab, Theme
 
-from ..models import Opportunity
+from ..models import Opportunity, Status
 
 SEARCH_FIELDS = ["title", "summary", "brief", "client_name"]
 
@@ -94,3 +94,14 @@ class OpportunityFilter(django_filters.FilterSet):
         if value == "newest":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
         return queryset.order_by("deadline", "id")
+
+
+class LabWorkspaceFilter(django_filters.FilterSet):
+    """The Lab workspace's one filter, the status (a GET parameter, so a page of it can be shared)."""
+
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"), empty_label=_("Every status"))
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+        form = forms.Form
