@@ -16,6 +16,8 @@ from creativelabs.statement_timeout import serve_web_requests, stop_serving_web_
 from tests.conftest import requires_postgres
 
 pytestmark = requires_postgres
+# The web server's session is a new connection, so the tests commit; the migrations' rows come back after each.
+web_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _sleeps(request):
@@ -50,7 +52,7 @@ def web_server(settings):
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
+@web_db
 def test_a_request_over_the_timeout_gets_the_busy_page_with_503_and_is_logged(web_server, caplog):
     response = web_server.get("/sleeps/?seconds=2")
     assert response.status_code == 503
@@ -62,14 +64,14 @@ def test_a_request_over_the_timeout_gets_the_busy_page_with_503_and_is_logged(we
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
+@web_db
 def test_a_request_within_the_timeout_answers_and_its_session_has_the_timeout(web_server):
     assert web_server.get("/sleeps/?seconds=0.01").content == b"slept"
     assert web_server.get("/timeout/").content == b"100ms"
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.django_db(transaction=True)
+@web_db
 def test_other_errors_are_still_the_500_page(web_server):
     response = web_server.get("/breaks/")
     assert response.status_code == 500
