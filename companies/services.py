@@ -19,6 +19,7 @@ from creativelabs.celery import enqueue_on_commit
 from creativelabs.tokens import LinkError, make_link_token, read_link_token
 
 from .models import Company, CompanyInvitation, Membership, PortfolioFile, PortfolioItem
+from .search import refresh_search_vectors
 from .uploads import CleanImage, check_quota, clean_image, clean_upload, generated_name
 
 _TEAM_INVITATION_SALT = "companies.team-invitation"
@@ -36,6 +37,11 @@ def _matching_changed(company_id: int) -> None:
     from opportunities.suggestions.queue import mark_company_dirty
 
     mark_company_dirty(company_id)
+
+
+def _search_text_changed(company_id: int) -> None:
+    """Store the directory's search vector of this company again, in the same transaction."""
+    refresh_search_vectors([company_id])
 
 
 def _unique_slug(name: str) -> str:
@@ -69,6 +75,7 @@ def company_register(*, user: User, data: dict, logo=None) -> Company:
     company.themes.set(themes)
     Membership.objects.create(user=user, company=company, role=Membership.Role.OWNER)
     forget_roles(user)
+    _search_text_changed(company.pk)
     _matching_changed(company.pk)
     return company
 
@@ -86,6 +93,7 @@ def company_update(*, company: Company, data: dict, logo=None, remove_logo: bool
     company.save()
     company.disciplines.set(disciplines)
     company.themes.set(themes)
+    _search_text_changed(company.pk)
     _matching_changed(company.pk)
     return company
 
@@ -245,6 +253,7 @@ def portfolio_item_create(*, company: Company, data: dict) -> PortfolioItem:
     item = PortfolioItem.objects.create(company=company, position=0 if last is None else last + 1, **data)
     item.disciplines.set(disciplines)
     item.themes.set(themes)
+    _search_text_changed(company.pk)
     _matching_changed(company.pk)
     return item
 
@@ -257,6 +266,7 @@ def portfolio_item_update(*, item: PortfolioItem, data: dict) -> PortfolioItem:
     item.save()
     item.disciplines.set(disciplines)
     item.themes.set(themes)
+    _search_text_changed(item.company_id)
     _matching_changed(item.company_id)
     return item
 
@@ -266,7 +276,9 @@ def portfolio_item_delete(*, item: PortfolioItem) -> None:
     names = [name for pair in item.files.values_list("file", "thumbnail") for name in pair if name]
     _delete_files_on_commit(names)
     _matching_changed(item.company_id)
+    company_id = item.company_id
     item.delete()
+    _search_text_changed(company_id)
 
 
 @transaction.atomic

@@ -1,11 +1,18 @@
 """Error pages in the site's style. The 500 page renders without a request context."""
 
+import logging
 import math
+import sys
 
-from django.http import HttpResponseServerError
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from .statement_timeout import is_statement_timeout
+
+logger = logging.getLogger(__name__)
 
 # allauth's own limits (sign-up, e-mail, password change) count per minute: come back after one.
 DEFAULT_RETRY_AFTER_SECONDS = 60
@@ -43,4 +50,17 @@ def too_many_requests(request, exception=None, retry_after: int = DEFAULT_RETRY_
 
 def server_error(request):
     # No context processors: the database or the session may be what failed.
+    if is_statement_timeout(sys.exc_info()[1]):
+        return service_unavailable(request)
     return HttpResponseServerError(get_template("500.html").render())
+
+
+def service_unavailable(request):
+    """503 for a request whose SQL statement ran over WEB_STATEMENT_TIMEOUT_MS: busy, not broken."""
+    logger.warning(
+        "A statement ran over the web statement timeout (%s ms): %s %s",
+        settings.WEB_STATEMENT_TIMEOUT_MS,
+        request.method,
+        request.get_full_path(),
+    )
+    return HttpResponse(get_template("503.html").render(), status=503, headers={"Retry-After": "30"})

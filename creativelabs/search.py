@@ -3,12 +3,14 @@
 On PostgreSQL it is full-text search in English and Dutch together, ranked: every word must
 match, stemmed in English, in Dutch or as written, and words of four letters or more also
 match as a prefix (so "fietsen" finds "fiets", "kind" finds "kinderen", "living" finds "live").
-A table may keep a stored, indexed vector (`vector_column`); otherwise the vector is computed
-from the fields. On SQLite every word must appear in one of the fields. Any input is safe:
-only letters and digits reach PostgreSQL, as parameters.
+A table may keep a stored, indexed vector (`vector_column`), and a smaller one to rank by
+(`rank_column`); otherwise the vector is computed from the fields. On SQLite every word must
+appear in one of the fields (or meet `also`, the fallback's test for text a stored vector holds
+beyond the fields). Any input is safe: only letters and digits reach PostgreSQL, as parameters.
 """
 
 import re
+from collections.abc import Callable
 from functools import reduce
 from operator import and_, or_
 
@@ -29,18 +31,31 @@ def search_words(query: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def text_search(queryset: QuerySet, query: str, fields: list[str], *, vector_column: str | None = None) -> QuerySet:
+def text_search(
+    queryset: QuerySet,
+    query: str,
+    fields: list[str],
+    *,
+    vector_column: str | None = None,
+    rank_column: str | None = None,
+    also: Callable[[str], Q] | None = None,
+) -> QuerySet:
     """`queryset` narrowed to rows matching `query`; annotated with `search_rank` on PostgreSQL."""
     words = search_words(query)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        return _full_text(queryset, words, fields, vector_column)
-    per_word = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
+        return _full_text(queryset, words, fields, vector_column, rank_column)
+    per_word = [
+        reduce(or_, [Q(**{f"{field}__icontains": word}) for field in fields] + ([also(word)] if also else []))
+        for word in words
+    ]
     return queryset.filter(reduce(and_, per_word)).distinct()
 
 
-def _full_text(queryset: QuerySet, words: list[str], fields: list[str], vector_column: str | None) -> QuerySet:
+def _full_text(
+    queryset: QuerySet, words: list[str], fields: list[str], vector_column: str | None, rank_column: str | None
+) -> QuerySet:
     # Only letters and digits reach to_tsquery, so no input can be a tsquery syntax error.
     tokens = re.findall(r"[^\W_]+", " ".join(words))[:MAX_WORDS]
     if not tokens:
@@ -58,6 +73,7 @@ def _full_text(queryset: QuerySet, words: list[str], fields: list[str], vector_c
     tsquery = " && ".join([one_word] * len(tokens))
     params = [f"{token}:*" if len(token) >= PREFIX_FROM else token for token in tokens for _config in CONFIGS]
     # Only quoted identifiers and fixed text configurations go into the SQL; the words are parameters.
-    rank = RawSQL(f"ts_rank({vector}, {tsquery})", params, output_field=FloatField())  # noqa: S611
+    ranked = f"{table}.{quote(rank_column)}" if rank_column else vector
+    rank = RawSQL(f"ts_rank({ranked}, {tsquery})", params, output_field=FloatField())  # noqa: S611
     matches = RawSQL(f"({vector}) @@ ({tsquery})", params, output_field=BooleanField())  # noqa: S611
     return queryset.annotate(search_rank=rank).filter(matches)

@@ -123,6 +123,11 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresq
 if not USING_POSTGRES and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A web request's SQL statement that runs longer is cancelled and the request answered with a 503
+# (creativelabs/statement_timeout.py); 0 turns it off. The worker and the commands are not limited.
+WEB_STATEMENT_TIMEOUT_MS = env.int("WEB_STATEMENT_TIMEOUT_MS", default=5000 if USING_POSTGRES else 0)
+if WEB_STATEMENT_TIMEOUT_MS < 0:
+    raise ImproperlyConfigured("WEB_STATEMENT_TIMEOUT_MS must be a number of milliseconds, 0 for none.")
 
 # --- History of changes -------------------------------------------------------
 # django-simple-history keeps a row per change of the tracked models (creativelabs/history.py).

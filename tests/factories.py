@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from companies.models import Company, Membership
+from companies.search import refresh_search_vectors
 from demo.accounts import DEMO_TOTP_SECRET
 from labs.models import BusinessDeveloper, Country, EmbassyStaff, Lab, Post
 
@@ -86,6 +87,13 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     size = Company.Size.MICRO
     pitch = "We design things people love to use."
     is_listed = True
+
+    @factory.post_generation
+    def search_vector(self, create, extracted, **kwargs):
+        # The services store a company's search vector; a factory row is written around them.
+        # A test that changes the texts afterwards without a service calls `refresh_search_vectors` itself.
+        if create:
+            refresh_search_vectors([self.pk])
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -108,3 +108,14 @@ class OpportunityFilter(django_filters.FilterSet):
         if value == "newest":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
         return queryset.order_by("deadline", "id")
+
+
+class LabWorkspaceFilter(django_filters.FilterSet):
+    """The Lab workspace's one filter, the status (a GET parameter, so a page of it can be shared)."""
+
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"), empty_label=_("Every status"))
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+        form = forms.Form

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,11 +23,12 @@ from ..models import Interest, Opportunity, OpportunityAttachment, Status, Sugge
 from ..selectors import editable_opportunities, explanation_labels, reviewable_opportunities, visible_opportunities
 from . import services
 from .feeds import feed_links
-from .filters import OpportunityFilter
+from .filters import LabWorkspaceFilter, OpportunityFilter
 from .forms import CloseWonForm, OpportunityForm, TransitionForm
 from .selectors import opportunity_deals, win_of
 
 PAGE_SIZE = 20
+WORKSPACE_PAGE_SIZE = 50
 AWAITING_SHOWN = 50  # expressions listed in the Lab workspace; the counts cover them all
 MAX_ATTACHMENTS = 3
 
@@ -240,25 +241,33 @@ def attachment_download(request, pk: int):
 
 @role_required("business_developer")
 def lab_workspace(request):
-    """Business developers: their Lab's opportunities by status, and the expressions awaiting an answer."""
+    """Business developers: their Lab's opportunities by status, a page at a time, and the expressions awaiting
+    an answer."""
     lab = roles_of(request.user).business_developer.lab
-    opportunities = lab.opportunities.select_related("country").order_by("deadline")
+    # In the order of the workflow's statuses, each by deadline; a page shows the sections it reaches.
+    status_order = Case(
+        *[When(status=value, then=Value(position)) for position, value in enumerate(Status.values)],
+        output_field=IntegerField(),
+    )
+    opportunities = lab.opportunities.select_related("country").order_by(status_order, "deadline", "id")
     counts = dict(lab.opportunities.values_list("status").annotate(total=Count("id")))
-    groups = [
-        (value, label, [o for o in opportunities if o.status == value], counts.get(value, 0))
-        for value, label in Status.choices
-    ]
     now = timezone.now()
     awaiting = interest_selectors.awaiting_answer(lab.pk)
-    context = {
-        "lab": lab,
-        "groups": groups,
-        "awaiting": awaiting[:AWAITING_SHOWN],
-        "awaiting_count": awaiting.count(),
-        "overdue_count": awaiting.filter(reply_due__lt=now).count(),
-        "now": now,
-    }
-    return render(request, "opportunities/lab_workspace.html", context)
+    return render_filtered_list(
+        request,
+        LabWorkspaceFilter(request.GET or None, queryset=opportunities),
+        template="opportunities/lab_workspace.html",
+        partial="opportunities/_lab_workspace_results.html",
+        per_page=WORKSPACE_PAGE_SIZE,
+        lab=lab,
+        statuses=[(value, label, counts.get(value, 0)) for value, label in Status.choices],
+        total=sum(counts.values()),
+        status=request.GET.get("status") if request.GET.get("status") in Status.values else "",
+        awaiting=awaiting[:AWAITING_SHOWN],
+        awaiting_count=awaiting.count(),
+        overdue_count=awaiting.filter(reply_due__lt=now).count(),
+        now=now,
+    )
 
 
 @role_required("embassy_staff", "admin")

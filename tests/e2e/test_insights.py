@@ -10,7 +10,6 @@ import io
 import re
 
 import openpyxl
-
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import label, log_in
@@ -61,7 +60,7 @@ def test_embassy_staff_read_and_filter_the_dashboard(
     with page.expect_download() as csv_download:
         downloads.get_by_role("link", name=re.compile(r"^CSV")).click()
     assert re.fullmatch(r"insights-funnel-\d{4}-\d{2}-\d{2}\.csv", csv_download.value.suggested_filename)
-    text = open(csv_download.value.path(), encoding="utf-8").read()
+    text = csv_download.value.path().read_text(encoding="utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[1][0] == "Suggested" and rows[1][1] == "0"
