@@ -8,14 +8,14 @@ from ninja.errors import HttpError
 from .schemas import PageQuery
 
 
-def page_of(request, queryset: QuerySet, query: PageQuery) -> tuple[dict, list]:
-    """(the page's numbers and links, its rows): two queries, the count and the rows."""
+def page_of(request, queryset: QuerySet, query: PageQuery) -> tuple[dict, QuerySet]:
+    """(the page's numbers and links, the page's slice of `queryset`): the count is one query."""
     count = queryset.count()
     pages = max(1, ceil(count / query.page_size))
     if query.page > pages:
         raise HttpError(404, f"There is no page {query.page}: the last page is {pages}.")
     start = (query.page - 1) * query.page_size
-    rows = list(queryset[start : start + query.page_size])
+    rows = queryset[start : start + query.page_size]
     numbers = {
         "count": count,
         "page": query.page,

@@ -8,6 +8,7 @@ import datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 # Free text in a query: no control characters (the portal refuses them at the door, with a 400).
 TEXT = r"^[^\x00-\x1f\x7f]*$"
@@ -22,31 +23,37 @@ MAX_ID = 2**63 - 1
 # --- Pieces shared by several answers ----------------------------------------------------------------
 
 
-class Named(Schema):
+class Answer(Schema):
+    """What the API answers: exactly these fields (`additionalProperties: false` in the schema)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Named(Answer):
     slug: str = Field(description="Stable identifier, used in the query parameters that filter by it.")
     name_en: str = Field(description="Name in English.")
     name_nl: str = Field(description="Name in Dutch.")
 
 
-class Choice(Schema):
+class Choice(Answer):
     code: str = Field(description="Stable code of the value.")
     name_en: str = Field(description="The value as the portal shows it in English.")
     name_nl: str = Field(description="The value as the portal shows it in Dutch.")
 
 
-class CountryRef(Schema):
+class CountryRef(Answer):
     code: str = Field(description="ISO 3166-1 alpha-2 code, upper case (DE, CN, US).")
     name_en: str = Field(description="Country name in English.")
     name_nl: str = Field(description="Country name in Dutch.")
 
 
-class LabRef(Schema):
+class LabRef(Answer):
     id: int = Field(description="Stable identifier of the Lab.")
     slug: str = Field(description="Stable short name of the Lab, used by the `lab` filter.")
     name: str = Field(description="Name of the Lab.")
 
 
-class Page(Schema):
+class Page(Answer):
     count: int = Field(description="Number of results over all pages.")
     page: int = Field(description="This page's number, from 1.")
     page_size: int = Field(description="Results per page asked for.")
@@ -55,7 +62,7 @@ class Page(Schema):
     previous: str | None = Field(description="Address of the previous page, or null on the first.")
 
 
-class Error(Schema):
+class Error(Answer):
     detail: str | list[dict] = Field(
         description="What was wrong: a sentence, or one entry per parameter not understood "
         "(`loc` names the parameter, `msg` says why)."
@@ -68,7 +75,7 @@ class Error(Schema):
 OPPORTUNITY_STATUS = Literal["published", "closed_won", "closed_not_won", "expired"]
 
 
-class Opportunity(Schema):
+class Opportunity(Answer):
     id: int = Field(description="Stable identifier of the opportunity.")
     url: str = Field(description="Address of the opportunity's public page in the portal.")
     title: str = Field(description="Title of the local demand.")
@@ -154,7 +161,7 @@ class OpportunityQuery(PageQuery):
 # --- Themes, countries, Labs, posts -----------------------------------------------------------------------
 
 
-class Theme(Schema):
+class Theme(Answer):
     id: int = Field(description="Stable identifier of the theme.")
     slug: str = Field(description="Stable short name, used by the `theme` filters.")
     url: str = Field(description="Address of the theme's public page in the portal.")
@@ -176,7 +183,7 @@ class ThemeQuery(PageQuery):
     archived: bool | None = Field(None, description="Only archived (true) or only current (false) themes.")
 
 
-class Country(Schema):
+class Country(Answer):
     code: str = Field(description="ISO 3166-1 alpha-2 code: the country's stable identifier.")
     url: str = Field(description="Address of the country's public page in the portal.")
     name_en: str = Field(description="Country name in English.")
@@ -189,7 +196,7 @@ class CountryPage(Page):
     results: list[Country] = Field(description="The focus countries on this page.")
 
 
-class Lab(Schema):
+class Lab(Answer):
     id: int = Field(description="Stable identifier of the Lab.")
     slug: str = Field(description="Stable short name, used by the `lab` filter of opportunities.")
     url: str = Field(description="Address of the Lab's public page in the portal.")
@@ -209,7 +216,7 @@ class CountryFilterQuery(PageQuery):
     country: str | None = Field(None, pattern=COUNTRY_CODE, description="Only those in this focus country.")
 
 
-class Post(Schema):
+class Post(Answer):
     id: int = Field(description="Stable identifier of the post.")
     name: str = Field(description="Name of the embassy or consulate.")
     kind: Choice = Field(description="`embassy` or `consulate`.")
@@ -224,7 +231,7 @@ class PostPage(Page):
 # --- Companies --------------------------------------------------------------------------------------------
 
 
-class PortfolioItem(Schema):
+class PortfolioItem(Answer):
     id: int = Field(description="Stable identifier of the portfolio item.")
     title: str = Field(description="Title of the work.")
     client: str = Field(description="Who the work was for, as the company wrote it (may be empty).")
@@ -237,7 +244,7 @@ class PortfolioItem(Schema):
     updated_at: datetime.datetime = Field(description="When the item last changed.")
 
 
-class Company(Schema):
+class Company(Answer):
     id: int = Field(description="Stable identifier of the company.")
     slug: str = Field(description="Stable short name, also in the address of its page.")
     url: str = Field(description="Address of the company's public page in the portal.")

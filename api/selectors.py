@@ -33,22 +33,83 @@ def _closed_at():
 
 
 def readable_opportunities(scope: Scope) -> QuerySet:
-    """The opportunities this scope may read, with what their answers show."""
+    """The opportunities this scope may read (their answers are read by `opportunity_rows`)."""
     if scope.countries:
-        opportunities = Opportunity.objects.annotate(closed_at=_closed_at()).filter(
+        return Opportunity.objects.annotate(closed_at=_closed_at()).filter(
             Q(status=Status.PUBLISHED) | scope.closed_q(now=timezone.now())
         )
-    else:
-        opportunities = Opportunity.objects.published()
-    return opportunities.select_related("lab", "country").prefetch_related(
-        "themes", "required_disciplines", "nice_disciplines"
-    )
+    return Opportunity.objects.published()
+
+
+# The columns an opportunity's answer shows (api/serializers.py), read as plain values: a page of 50
+# is then four queries and no model instances, which is most of what a page costs in Python.
+OPPORTUNITY_COLUMNS = [
+    "id",
+    "title",
+    "summary",
+    "status",
+    "country_id",
+    "city",
+    "lab_id",
+    "lab__slug",
+    "lab__name",
+    "client_name",
+    "client_is_public",
+    "budget_band",
+    "currency",
+    "expected_start",
+    "deadline",
+    "languages",
+    "published_at",
+    "updated_at",
+]
+NAMED_COLUMNS = ("slug", "name_en", "name_nl")
+
+
+def opportunity_rows(opportunities: QuerySet) -> list[dict]:
+    """The opportunities' columns, each with its themes and disciplines (one query per relation)."""
+    columns = [*OPPORTUNITY_COLUMNS, *(["closed_at"] if "closed_at" in opportunities.query.annotations else [])]
+    rows = list(opportunities.values(*columns))
+    ids = [row["id"] for row in rows]
+    related = {
+        "themes": _named(Opportunity.themes.through, "theme", ids, order=["theme__name_en"]),
+        "required_disciplines": _named(
+            Opportunity.required_disciplines.through,
+            "discipline",
+            ids,
+            order=["discipline__ordering", "discipline__name_en"],
+        ),
+        "nice_disciplines": _named(
+            Opportunity.nice_disciplines.through,
+            "discipline",
+            ids,
+            order=["discipline__ordering", "discipline__name_en"],
+        ),
+    }
+    for row in rows:
+        for name, by_opportunity in related.items():
+            row[name] = by_opportunity.get(row["id"], [])
+    return rows
+
+
+def _named(through, target: str, ids: list[int], *, order: list[str]) -> dict[int, list[dict]]:
+    """{opportunity id: [{slug, name_en, name_nl}, ...]} through a many-to-many table, in `order`."""
+    found: dict[int, list[dict]] = {}
+    if not ids:
+        return found
+    columns = [f"{target}__{column}" for column in NAMED_COLUMNS]
+    for opportunity_id, *values in (
+        through.objects.filter(opportunity_id__in=ids).order_by(*order, "id").values_list("opportunity_id", *columns)
+    ):
+        found.setdefault(opportunity_id, []).append(dict(zip(NAMED_COLUMNS, values, strict=True)))
+    return found
 
 
 def opportunities_changed_at():
-    """The last change to any opportunity: one leaving the list (unpublished, withdrawn) changes the list too,
-    so every status counts."""
-    return Opportunity.objects.aggregate(latest=Max("updated_at"))["latest"]
+    """When any opportunity last changed, for a list's Last-Modified: from the change history, where every
+    save (a status change too, so one leaving the list counts) and every deletion is a dated row, read
+    through its index (`max(updated_at)` would read the whole table)."""
+    return Opportunity.history.aggregate(latest=Max("history_date"))["latest"]
 
 
 def public_companies() -> QuerySet:
@@ -59,9 +120,10 @@ def public_companies() -> QuerySet:
 
 
 def companies_changed_at():
-    """The last change to a company profile or a portfolio item (a company leaving the directory is one)."""
-    profile = Company.objects.aggregate(latest=Max("updated_at"))["latest"]
-    work = PortfolioItem.objects.aggregate(latest=Max("updated_at"))["latest"]
+    """When a company profile or a portfolio item last changed (a company leaving the directory, or
+    deleted, is a change), from their change history as for opportunities."""
+    profile = Company.history.aggregate(latest=Max("history_date"))["latest"]
+    work = PortfolioItem.history.aggregate(latest=Max("history_date"))["latest"]
     return max((moment for moment in (profile, work) if moment is not None), default=None)
 
 

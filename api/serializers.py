@@ -4,6 +4,7 @@ The rows come from api/selectors.py with everything they show already fetched (n
 Names of countries and choices are given in both portal languages.
 """
 
+import datetime
 from functools import cache
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django_countries import countries
 
 from companies.models import Company
 from labs.models import Post
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, Status
 
 
 def absolute(path: str) -> str:
@@ -36,8 +37,13 @@ def country_ref(code: str) -> dict:
     return {"code": code, "name_en": _in("en", name), "name_nl": _in("nl", name)}
 
 
-def choice(value: str, choices) -> dict:
-    label = dict(choices).get(value, value)
+CHOICES = {"budget": Opportunity.Budget.choices, "size": Company.Size.choices, "post": Post.Kind.choices}
+
+
+@cache
+def choice(kind: str, value: str) -> dict:
+    """A choice (`CHOICES[kind]`) with its label in both languages; the labels are fixed for the process."""
+    label = dict(CHOICES[kind]).get(value, value)
     return {"code": value, "name_en": _in("en", label), "name_nl": _in("nl", label)}
 
 
@@ -45,32 +51,33 @@ def named(items) -> list[dict]:
     return [{"slug": item.slug, "name_en": item.name_en, "name_nl": item.name_nl} for item in items]
 
 
-def opportunity(row: Opportunity) -> dict:
+def opportunity(row: dict, *, today: datetime.date) -> dict:
     """As the public page shows it to a visitor: no brief, fee terms, contacts or attachments; the
-    client only when the Lab made it public."""
+    client only when the Lab made it public. `row` is one of `selectors.opportunity_rows`."""
     return {
-        "id": row.pk,
-        "url": absolute(reverse("opportunities:detail", kwargs={"pk": row.pk})),
-        "title": row.title,
-        "summary": row.summary,
-        "status": row.status,
-        "is_open_for_interest": row.is_open_for_interest,
-        "country": country_ref(row.country_id),
-        "city": row.city,
-        "lab": {"id": row.lab.pk, "slug": row.lab.slug, "name": row.lab.name},
-        "client_name": (row.client_name or None) if row.client_is_public else None,
-        "themes": named(row.themes.all()),
-        "required_disciplines": named(row.required_disciplines.all()),
-        "nice_disciplines": named(row.nice_disciplines.all()),
-        "budget": choice(row.budget_band, Opportunity.Budget.choices),
-        "currency": row.currency,
-        "expected_start": row.expected_start,
-        "deadline": row.deadline,
-        "languages": list(row.languages),
-        "published_at": row.published_at,
-        # Annotated for a partner's scope (api/selectors.py); a published one has not closed.
-        "closed_at": getattr(row, "closed_at", None) if row.status != "published" else None,
-        "updated_at": row.updated_at,
+        "id": row["id"],
+        "url": absolute(reverse("opportunities:detail", kwargs={"pk": row["id"]})),
+        "title": row["title"],
+        "summary": row["summary"],
+        "status": row["status"],
+        # `Opportunity.is_open_for_interest`, on the row's values.
+        "is_open_for_interest": row["status"] == Status.PUBLISHED and row["deadline"] >= today,
+        "country": country_ref(row["country_id"]),
+        "city": row["city"],
+        "lab": {"id": row["lab_id"], "slug": row["lab__slug"], "name": row["lab__name"]},
+        "client_name": (row["client_name"] or None) if row["client_is_public"] else None,
+        "themes": row["themes"],
+        "required_disciplines": row["required_disciplines"],
+        "nice_disciplines": row["nice_disciplines"],
+        "budget": choice("budget", row["budget_band"]),
+        "currency": row["currency"],
+        "expected_start": row["expected_start"],
+        "deadline": row["deadline"],
+        "languages": list(row["languages"]),
+        "published_at": row["published_at"],
+        # Only read for a partner's scope (api/selectors.py); a published one has not closed.
+        "closed_at": row.get("closed_at") if row["status"] != Status.PUBLISHED else None,
+        "updated_at": row["updated_at"],
     }
 
 
@@ -118,7 +125,7 @@ def post(row: Post) -> dict:
     return {
         "id": row.pk,
         "name": row.name,
-        "kind": choice(row.kind, Post.Kind.choices),
+        "kind": choice("post", row.kind),
         "country": country_ref(row.country_id),
         "city": row.city,
     }
@@ -150,7 +157,7 @@ def company(row: Company) -> dict:
         "pitch": row.pitch,
         "description": row.description,
         "city": row.city,
-        "size": choice(row.size, Company.Size.choices),
+        "size": choice("size", row.size),
         "founded_year": row.founded_year,
         "website": row.website or None,
         "logo_url": absolute(reverse("companies:logo", kwargs={"slug": row.slug})) if row.logo else None,

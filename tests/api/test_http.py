@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
@@ -59,14 +60,26 @@ def test_if_modified_since_against_the_last_change(api, some_data):
 
 
 def test_a_list_is_modified_when_an_opportunity_leaves_it(api, some_data, lab_a):
-    """The list's Last-Modified is the last change to any opportunity it could show: one unpublished moves it."""
+    """The list's Last-Modified is the last change to any opportunity (their change history): one
+    withdrawn, which leaves the list without a newer row in it, moves it too."""
     other = published(lab_a)
-    Opportunity.objects.filter(pk=other.pk).update(updated_at=timezone.now() - datetime.timedelta(days=1))
-    Opportunity.objects.filter(pk=some_data.pk).update(updated_at=timezone.now() - datetime.timedelta(days=2))
     first = api.get("/api/v1/opportunities")
-    Opportunity.objects.filter(pk=other.pk).update(status="withdrawn", updated_at=timezone.now())
-    after = api.get("/api/v1/opportunities", headers={"If-Modified-Since": first["Last-Modified"]})
+    assert first.status_code == 200
+    assert api.get("/api/v1/opportunities", headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+        other.status = "withdrawn"
+        other.save()
+        after = api.get("/api/v1/opportunities", headers={"If-Modified-Since": first["Last-Modified"]})
     assert after.status_code == 200 and [row["id"] for row in after.json()["results"]] == [some_data.pk]
+
+
+def test_a_company_list_is_modified_when_a_company_leaves_the_directory(api, listed_company):
+    first = api.get("/api/v1/companies")
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+        listed_company.is_listed = False
+        listed_company.save()
+        after = api.get("/api/v1/companies", headers={"If-Modified-Since": first["Last-Modified"]})
+    assert after.status_code == 200 and after.json()["count"] == 0
 
 
 def test_if_none_match_wins_over_if_modified_since(api, some_data):

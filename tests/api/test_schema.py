@@ -3,6 +3,13 @@
 import re
 
 import pytest
+from pydantic import ValidationError
+
+from api import schemas
+from labs.models import Theme
+from opportunities.models import Status
+
+from .helpers import closed, published
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +82,41 @@ def test_the_docs_page_is_under_the_portals_strict_policy(api):
     assert "unsafe-eval" not in policy and "http" not in policy
     home = api.get("/")["Content-Security-Policy"]
     assert "unsafe" not in home
+
+
+@pytest.fixture
+def one_of_everything(lab_a, listed_company, de_key, games):
+    published(lab_a, client_is_public=True, required_disciplines=[games]).themes.add(*Theme.objects.all()[:2])
+    closed(lab_a, Status.CLOSED_NOT_WON, days_ago=3)
+    return de_key[1]
+
+
+def test_every_answer_keeps_to_its_schema_exactly(api, one_of_everything, listed_company):
+    """The views render their dicts without ninja's pass through the schema: the schemas (which forbid
+    other fields) check them here, for every endpoint, with and without a key."""
+    answers = {
+        "/api/v1/opportunities": schemas.OpportunityPage,
+        "/api/v1/themes": schemas.ThemePage,
+        "/api/v1/countries": schemas.CountryPage,
+        "/api/v1/labs": schemas.LabPage,
+        "/api/v1/posts": schemas.PostPage,
+        "/api/v1/companies": schemas.CompanyPage,
+        f"/api/v1/companies/{listed_company.pk}": schemas.Company,
+        "/api/v1/opportunities?country=XX": schemas.Error,
+        "/api/v1/opportunities/999999": schemas.Error,
+    }
+    for key in (None, one_of_everything):
+        for path, model in answers.items():
+            data = api.get(path, key=key).json()
+            model.model_validate(data)
+            for row in data.get("results", []):
+                assert row, path
+        for row in api.json("/api/v1/opportunities", key=key)["results"]:
+            schemas.Opportunity.model_validate(api.json(f"/api/v1/opportunities/{row['id']}", key=key))
+    statuses = {row["status"] for row in api.json("/api/v1/opportunities", key=one_of_everything)["results"]}
+    assert statuses == {"published", "closed_not_won"}
+
+
+def test_the_schemas_forbid_fields_they_do_not_describe():
+    with pytest.raises(ValidationError):
+        schemas.Named.model_validate({"slug": "a", "name_en": "A", "name_nl": "A", "email": "x@y.example"})
