@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "companies",
     "opportunities",
     "demo",
+    # The public API (/api/v1/): it reads every app's public selectors, like demo/, and no app imports it.
+    # ninja itself as an app so that its documentation page is served from its static files, not a CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("opportunities.urls")),
     path("", include("opportunities.notifications.urls")),
     path("", include("opportunities.insights.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 handler400 = "creativelabs.errors.bad_request"

@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from api.models import ApiKey
 from companies.models import CompanyInvitation, Discipline, Membership, PortfolioItem
 from companies.services import team_invitation_token
 from labs.models import BusinessDeveloper, RoleInvitation, Theme
@@ -94,6 +95,8 @@ COUNTS: dict[str, Callable[[World], int]] = {
     "business developers": lambda w: BusinessDeveloper.objects.count(),
     "portfolio items": lambda w: PortfolioItem.objects.count(),
     "themes": lambda w: Theme.objects.count(),
+    "api keys": lambda w: ApiKey.objects.count(),
+    "revoked api keys": lambda w: ApiKey.objects.exclude(revoked_at=None).count(),
 }
 
 TODAY = timezone.localdate
@@ -123,6 +126,12 @@ def _interest_form(w):
         "fee_percentage": str(opportunity.fee_percentage),
         "fee_digest": fee_note_digest(opportunity.fee_note),
     }
+
+
+def _key_list(w) -> str:
+    """The admin's list of keys, once the key to revoke exists (made before the counts are taken)."""
+    assert w.partner_key.pk
+    return "/admin/api/apikey/"
 
 
 def _opportunity_form(w):
@@ -304,6 +313,24 @@ ACTIONS: dict[str, Action] = {
         lambda w: {"slug": "circular-fashion", "name_en": "Circular fashion", "name_nl": "Circulaire mode"},
         {"themes": 1},
     ),
+    # Partner keys (the admin's pages): a second "Save" is the key issued a moment ago, not a second key.
+    "api keys: issue": Action(
+        "admin_user",
+        lambda w: "/admin/api/apikey/add/",
+        lambda w: {
+            "partner_name": "Embassy website DE",
+            "contact_name": "Greta",
+            "contact_email": "web@embassy.example",
+            "countries": ["DE"],
+        },
+        {"api keys": 1},
+    ),
+    "api keys: revoke": Action(
+        "admin_user",
+        lambda w: _key_list(w),
+        lambda w: {"action": "revoke", "_selected_action": [w.partner_key.pk], "index": 0},
+        {"revoked api keys": 1},
+    ),
 }
 
 
@@ -395,6 +422,19 @@ def role_invitation(lab_a, admin_user):
     return RoleInvitation.objects.create(
         email="invitee@lab-a.example", role="business_developer", lab=lab_a, invited_by=admin_user
     )
+
+
+@pytest.fixture
+def partner_key(admin_user):
+    from api.services import api_key_issue
+
+    return api_key_issue(
+        partner_name="Goethe Partner",
+        contact_name="Greta",
+        contact_email="greta@partner.example",
+        scopes=[],
+        issued_by=admin_user,
+    ).api_key
 
 
 @pytest.fixture

@@ -409,6 +409,22 @@ def worker_heartbeat(db):
     return {}
 
 
+@pytest.fixture
+def partner_key(db):
+    """A partner's API key, as the admin's issue page makes it (api/services.py)."""
+    from api.services import api_key_issue
+    from tests.factories import UserFactory
+
+    issuer = UserFactory(email="issuer@programme.example", is_staff=True)
+    return api_key_issue(
+        partner_name="Goethe Partner",
+        contact_name="Greta",
+        contact_email="greta@partner.example",
+        scopes=["country:DE"],
+        issued_by=issuer,
+    ).api_key
+
+
 # --- The matrix ---------------------------------------------------------------------------------
 
 BOGUS_TOKEN = "not-a-real-token"
@@ -767,6 +783,40 @@ EXPECTATIONS: dict[str, Expect] = {
     "admin:opportunities_suggestion_change":
                                      Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
                                             kwargs=lambda w: {"object_id": w.suggestion_a.pk}),
+
+    # The public API (api/): JSON for everyone, whoever is logged in; a partner's key is a header, not a login.
+    #                                       visitor  sme      developer  embassy  admin
+    "api:index":                     Expect(Redirect("/api/v1/docs"), Redirect("/api/v1/docs"),
+                                            Redirect("/api/v1/docs"), Redirect("/api/v1/docs"),
+                                            Redirect("/api/v1/docs")),
+    # ninja's own pattern for the prefix, behind api:index: only reversed, never reached.
+    "api:api-root":                  Expect(Redirect("/api/v1/docs"), Redirect("/api/v1/docs"),
+                                            Redirect("/api/v1/docs"), Redirect("/api/v1/docs"),
+                                            Redirect("/api/v1/docs")),
+    "api:openapi-json":              Expect(200,     200,     200,       200,     200),
+    "api:openapi-view":              Expect(200,     200,     200,       200,     200),
+    "api:opportunities":             Expect(200,     200,     200,       200,     200),
+    "api:opportunity":               Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"opportunity_id": w.published_a.pk}),
+    "api:opportunity[draft]":        Expect(404,     404,     404,       404,     404,
+                                            kwargs=lambda w: {"opportunity_id": w.draft_a.pk}),
+    "api:opportunity[not a number]": Expect(422,     422,     422,       422,     422,
+                                            kwargs={"opportunity_id": "seven"}),
+    "api:opportunities[POST]":       Expect(405,     405,     405,       405,     405, method="POST"),
+    "api:themes":                    Expect(200,     200,     200,       200,     200),
+    "api:countries":                 Expect(200,     200,     200,       200,     200),
+    "api:labs":                      Expect(200,     200,     200,       200,     200),
+    "api:posts":                     Expect(200,     200,     200,       200,     200),
+    "api:companies":                 Expect(200,     200,     200,       200,     200),
+    "api:company":                   Expect(200,     200,     200,       200,     200,
+                                            kwargs=lambda w: {"company_id": w.company.pk}),
+    "api:company[unlisted]":         Expect(404,     404,     404,       404,     404,
+                                            kwargs=lambda w: {"company_id": w.unlisted_company.pk}),
+    # Partner keys: issued (the key shown once) and revoked by admins; a key is never edited or deleted.
+    "admin:api_apikey_change":       Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 200,
+                                            kwargs=lambda w: {"object_id": w.partner_key.pk}),
+    "admin:api_apikey_delete":       Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403,
+                                            kwargs=lambda w: {"object_id": w.partner_key.pk}),
 
     # The portal's account pages          visitor  sme      developer  embassy  admin
     "accounts:profile":              Expect(LOGIN,   200,     200,       200,     200),

@@ -64,6 +64,7 @@ from tests.test_url_authorization import (  # noqa: F401 - the fixtures the rows
     other_item,
     own_file,
     own_item,
+    partner_key,
     private_file,
     published_a,
     published_b,
