@@ -169,6 +169,7 @@ def opportunity_list(request, response: HttpResponse, query: Query[schemas.Oppor
             }
         ),
         queryset=selectors.readable_opportunities(scope),
+        published_only=False,
     )
     opportunities = _filtered(filterset)
     if query.status:

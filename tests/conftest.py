@@ -99,6 +99,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request answered in Dutch leaves Dutch active in the
+    thread (the locale middleware does not switch back), which would leak into the next test's texts."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _no_closed_broker_pools():
     """Celery publishes through a producer even when tasks run in-process. A drill that started a
     real worker or moved the broker can leave the app's pools closed ("Acquire on closed pool"):

@@ -63,14 +63,17 @@ class OpportunityFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = forms.Form
 
-    def __init__(self, data=None, queryset=None, *, staff: bool = False, **kwargs):
+    def __init__(self, data=None, queryset=None, *, staff: bool = False, published_only: bool = True, **kwargs):
+        """`published_only`: without a status asked for, only published ones; off for a queryset that is
+        already what the reader may see (the API's, where a partner key's scope adds closed ones)."""
         super().__init__(data, queryset, **kwargs)
+        self.published_only = published_only
         if not staff:
             del self.filters["status"]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("status"):
+        if self.published_only and not self.form.cleaned_data.get("status"):
             queryset = queryset.published()
         searching = bool(self.form.cleaned_data.get("q"))
         if not self.form.cleaned_data.get("sort"):
