@@ -1,6 +1,6 @@
 """The dashboard's filters: GET parameters, so a view of the figures can be shared as its address.
 
-The choices of country and Lab are only those inside the viewer's scope (`selectors.InsightScope`):
+The choices of country and Lab are only those inside the viewer's scope (`scope.InsightScope`):
 a value outside it is a field error, never a wider view.
 """
 

@@ -8,6 +8,7 @@ from accounts.roles import role_required
 from . import charts, selectors
 from .exports import FORMATS, table_response
 from .forms import InsightFilterForm
+from .scope import insight_scope
 
 
 @role_required("business_developer", "embassy_staff", "admin")
@@ -54,7 +55,7 @@ def dashboard_export(request, key: str, fmt: str):
 
 def _filters(request):
     """The filter form and the filters it stands for (None: the form has errors)."""
-    form = InsightFilterForm(request.GET or None, scope=selectors.insight_scope(request.user))
+    form = InsightFilterForm(request.GET or None, scope=insight_scope(request.user))
     if not request.GET:
         return form, InsightFilterForm.default_filters()
     return form, (form.filters() if form.is_valid() else None)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from opportunities.insights import selectors
+from opportunities.insights import scope, selectors
 from opportunities.insights.forms import Filters, preset_period
 from tests.conftest import requires_postgres
 
@@ -44,9 +44,7 @@ def test_complete_profile_is_the_company_dashboards_list(programme):
     from companies.selectors import company_completeness
 
     complete = set(
-        selectors.with_completeness(Company.objects.all())
-        .filter(selectors.complete_profile_q())
-        .values_list("pk", flat=True)
+        scope.with_completeness(Company.objects.all()).filter(scope.complete_profile_q()).values_list("pk", flat=True)
     )
     by_hand = {
         company.pk
