@@ -111,6 +111,8 @@ def _inspect(data: bytes) -> dict:
             check=False,
         )
     except subprocess.TimeoutExpired:
+        # Refused like a crash, and worth a look as one (a busy machine can make a crash this slow too).
+        logger.warning("The PDF inspector failed (no answer within %s s)", PDF_CHECK_SECONDS)
         return {"verdict": "too_complex"}
     except OSError:
         logger.exception("The PDF inspector could not be started")
