@@ -15,6 +15,17 @@ from .services import DealError, clean_amount
 PHONE = re.compile(r"^\+?[0-9 ()./-]{4,40}$")
 
 
+def optional_amount(raw: str):
+    """A typed amount as a Decimal (`clean_amount`), None when left empty; a field error otherwise."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return clean_amount(raw)
+    except DealError as error:
+        raise forms.ValidationError(str(error)) from None
+
+
 def _clean_phone(value: str) -> str:
     value = value.strip()
     if value and not PHONE.match(value):
@@ -106,13 +117,7 @@ class OutcomeForm(forms.Form):
             self.fields["outcome"].choices = [(Introduction.Outcome.WON, Introduction.Outcome.WON.label)]
 
     def clean_value(self):
-        raw = self.cleaned_data["value"].strip()
-        if not raw:
-            return None
-        try:
-            return clean_amount(raw)
-        except DealError as error:
-            raise forms.ValidationError(str(error)) from None
+        return optional_amount(self.cleaned_data["value"])
 
     def clean_closed_on(self):
         closed_on = self.cleaned_data["closed_on"]

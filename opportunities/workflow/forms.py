@@ -10,7 +10,7 @@ from companies.models import LANGUAGES, Discipline
 from creativelabs.validators import single_line
 from labs.models import BusinessDeveloper, Lab, Theme
 
-from ..deals.services import DealError, clean_amount
+from ..deals.forms import optional_amount
 from ..models import Opportunity
 
 M2M_FIELDS = ["themes", "required_disciplines", "nice_disciplines", "contacts"]
@@ -167,13 +167,7 @@ class CloseWonForm(forms.Form):
             )
 
     def clean_value(self):
-        raw = self.cleaned_data["value"].strip()
-        if not raw:
-            return None
-        try:
-            return clean_amount(raw)
-        except DealError as error:
-            raise forms.ValidationError(str(error)) from None
+        return optional_amount(self.cleaned_data["value"])
 
     def clean(self):
         data = super().clean()
