@@ -20,7 +20,8 @@ messages: $(STAMP)
 static: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
-# Web only on the embedded default; web, worker and beat together when a broker is configured.
+# On the embedded default the web server and `run_periodic` (the beat schedule's tasks, in-process);
+# web, worker and beat together when a broker is configured.
 run: $(STAMP) messages static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
@@ -29,6 +30,8 @@ run: $(STAMP) messages static
 		PATH="$(CURDIR)/$(BIN):$$PATH" PORT=8000 $(BIN)/honcho start -f Procfile; \
 	else \
 		echo "Serving on http://127.0.0.1:8000 (embedded default: SQLite under var/, tasks in-process)"; \
+		$(BIN)/python manage.py run_periodic & periodic=$$!; \
+		trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
 	fi
 

@@ -1,4 +1,6 @@
 import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -8,7 +10,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from creativelabs.errors import too_many_requests
 from creativelabs.ratelimits import seconds_until_allowed
@@ -26,7 +28,23 @@ def login_attempts_key(request, address: str) -> str:
     return f"{address.lower()}|{get_ip(request)}"
 
 
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's e-mail templates read as `current_site`: the portal's name and address, not the host
+    the request happened to come in on (without django.contrib.sites that would be "127.0.0.1:8401")."""
+
+    name: str
+    domain: str
+
+
+def portal_site() -> PortalSite:
+    return PortalSite(name=settings.PORTAL_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {**context, "current_site": portal_site()})
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth's hook for the "login_failed" key; also what a completed password reset clears,
         # so the owner's reset clears their own client's count, not the attacker's.
@@ -72,6 +90,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def login(self, request, user):
+        # The pages after login are in the user's preferred language (PreferredLanguageMiddleware,
+        # unless the browser chose one with the language switch); so are allauth's messages added
+        # now, such as "Successfully signed in as …", which would otherwise keep the login page's.
+        super().login(request, user)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+            request._language_at_login = user.preferred_language
 
     def get_login_redirect_url(self, request):
         from .views import PENDING_LINK_SESSION_KEY

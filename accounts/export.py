@@ -356,6 +356,7 @@ labels(
         "status_emails": gettext_lazy("Expressions of interest, introductions and deals"),
         "lab_digest": gettext_lazy("Daily digest for your Lab"),
         "opportunity_emails": gettext_lazy("Reviews and deadlines of opportunities"),
+        "saved_search_emails": gettext_lazy("Alerts of your saved searches"),
         "other_emails": gettext_lazy("Other notifications"),
         "kind": gettext_lazy("Kind"),
         "period": gettext_lazy("Period"),

@@ -43,7 +43,17 @@ class PreferredLanguageMiddleware:
         from django.conf import settings
 
         user = request.user
-        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        remember = user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        if remember:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Set at login by the adapter; else the logged-in user's own.
+        language = getattr(request, "_language_at_login", None) or (user.preferred_language if remember else None)
+        if language:
+            # Remembered in the browser too, so the page after logging out (and its "You have signed
+            # out.") stays in the language of the session rather than the browser's.
+            from .views import _remember_language
+
+            _remember_language(response, language)
+        return response

@@ -113,6 +113,11 @@ class NotificationPreference(models.Model):
         default=True,
         help_text=_("Submitted, sent back, rejected and published opportunities, and deadline reminders."),
     )
+    saved_search_emails = models.BooleanField(
+        _("alerts of your saved searches"),
+        default=True,
+        help_text=_("What newly matches a search you saved, as often as you chose for each search."),
+    )
     other_emails = models.BooleanField(_("other notifications"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

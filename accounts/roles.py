@@ -1,12 +1,13 @@
 """What a user is in the programme, answered in one place.
 
 Every page that depends on a role asks `roles_of(request.user)`; the answer is computed
-once per request (three small queries at most) and cached on the user object.
+once per request (four small queries at most) and cached on the user object.
 """
 
 from dataclasses import dataclass
 from functools import wraps
 
+from django.apps import apps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 
@@ -18,6 +19,9 @@ class Roles:
     business_developer: object | None = None  # labs.BusinessDeveloper
     embassy_staff: object | None = None  # labs.EmbassyStaff
     membership: object | None = None  # companies.Membership
+    # The current Lab partnerships of the member's company (labs.LabPartner, with their Lab).
+    lab_partnerships: tuple = ()
+    organisation_member: object | None = None  # labs.OrganisationMember
 
     @property
     def is_business_developer(self) -> bool:
@@ -32,13 +36,23 @@ class Roles:
         return self.membership is not None
 
     @property
+    def is_lab_partner(self) -> bool:
+        """A member of a company that is a Lab's partner today: develops opportunities for that Lab."""
+        return bool(self.lab_partnerships)
+
+    @property
+    def is_organisation_member(self) -> bool:
+        return self.organisation_member is not None
+
+    @property
     def is_programme_staff(self) -> bool:
         """Business developers, embassy staff and admins: the people who see Lab-only data."""
         return self.is_admin or self.is_business_developer or self.is_embassy_staff
 
     @property
     def requires_mfa(self) -> bool:
-        return self.is_programme_staff
+        # A Lab partner sees what a business developer sees of its opportunities (clients, expressions).
+        return self.is_programme_staff or self.is_lab_partner
 
     def has(self, *names: str) -> bool:
         return any(getattr(self, f"is_{name}") for name in names)
@@ -54,17 +68,28 @@ def _related_or_none(user, name: str, *select: str):
         return None
 
 
+def _current_partnerships(membership) -> tuple:
+    if membership is None:
+        return ()
+    # By name, so accounts imports no app's models.
+    partners = apps.get_model("labs", "LabPartner")
+    return tuple(partners.objects.current().filter(company_id=membership.company_id).select_related("lab"))
+
+
 def roles_of(user) -> Roles:
     if not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_roles", None)
     if cached is None:
+        membership = _related_or_none(user, "membership")
         cached = Roles(
             is_authenticated=True,
             is_admin=user.is_active and user.is_staff,
             business_developer=_related_or_none(user, "business_developer"),
             embassy_staff=_related_or_none(user, "embassy_staff"),
-            membership=_related_or_none(user, "membership"),
+            membership=membership,
+            lab_partnerships=_current_partnerships(membership),
+            organisation_member=_related_or_none(user, "organisation_member"),
         )
         user._roles = cached
     return cached
@@ -73,14 +98,15 @@ def roles_of(user) -> Roles:
 def forget_roles(user) -> None:
     """Call after granting or removing a role within the same request."""
     user.__dict__.pop("_roles", None)
-    for name in ("business_developer", "embassy_staff", "membership"):
+    for name in ("business_developer", "embassy_staff", "membership", "organisation_member"):
         user._state.fields_cache.pop(name, None)
 
 
 def role_required(*names: str):
     """Anonymous users go to the login page; logged-in users without one of the roles get 403.
 
-    Role names: admin, business_developer, embassy_staff, sme_member, programme_staff.
+    Role names: admin, business_developer, embassy_staff, sme_member, lab_partner, organisation_member,
+    programme_staff.
     """
 
     def decorator(view):

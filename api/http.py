@@ -8,11 +8,16 @@ where the view knows it, `Last-Modified`; `If-None-Match` (first) or `If-Modifie
 
 from functools import wraps
 
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
 VISITOR_MAX_AGE = 60
 EXPOSED_HEADERS = "ETag, Last-Modified, Retry-After"
+# What a page on another site may send: a key, and the headers of a conditional request.
+ALLOWED_HEADERS = "Authorization, X-Api-Key, If-None-Match, If-Modified-Since"
+PREFLIGHT_MAX_AGE = 86400
 
 
 def last_modified(response, moment) -> None:
@@ -45,3 +50,30 @@ def api_headers(run):
         return response
 
     return wrapper
+
+
+class CorsPreflightMiddleware:
+    """Answers a browser's CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) to an API address:
+    204, reading allowed from any site (GET and HEAD), with the headers a key or a conditional request needs.
+    A page sends one before a request with `Authorization`, `X-Api-Key` or `If-None-Match`. Anything else
+    passes on (an OPTIONS that is not a preflight gets the operation's own 405)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers and _is_api(request):
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+            response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+            return response
+        return self.get_response(request)
+
+
+def _is_api(request) -> bool:
+    try:
+        return resolve(request.path_info).namespace == "api"
+    except Resolver404:
+        return False

@@ -287,3 +287,56 @@ class CompanyQuery(PageQuery):
     ordering: Literal["name", "-name", "updated_at", "-updated_at", "id", "-id"] | None = Field(
         None, description="Sort order; `-` for descending. Default: `name`. Ties are broken by `id`."
     )
+
+
+class ExchangeOrganiser(Answer):
+    kind: str = Field(description="`lab` (a Creative Lab) or `post` (an embassy or consulate).")
+    id: int = Field(description="Stable identifier of the Lab or the post.")
+    name: str = Field(description="Name of the Lab or the post.")
+
+
+class Exchange(Answer):
+    id: int = Field(description="Stable identifier of the exchange.")
+    url: str = Field(description="Address of the exchange's public page in the portal (registration is there).")
+    ics_url: str = Field(description="Address of the exchange's calendar file (.ics).")
+    kind: Choice = Field(
+        description="`trade_mission`, `incoming_delegation`, `theme_session`, `matchmaking_day` or `webinar`."
+    )
+    status: Choice = Field(description="`published`, `cancelled` or `held` (drafts are never in the API).")
+    title_en: str = Field(description="Title in English.")
+    title_nl: str = Field(description="Title in Dutch (may be empty: then the English one is shown).")
+    description_en: str = Field(description="Description in English.")
+    description_nl: str = Field(description="Description in Dutch (may be empty).")
+    organiser: ExchangeOrganiser = Field(description="The Lab or the post that organises it.")
+    country: CountryRef = Field(description="Focus country of the exchange.")
+    themes: list[Named] = Field(description="Themes of the exchange.")
+    is_online: bool = Field(description="Held online (then `city` and `venue` may be empty).")
+    city: str = Field(description="City where it is held (may be empty when online).")
+    venue: str = Field(description="Venue (may be empty).")
+    time_zone: str = Field(description="IANA time zone of the place, in which the portal shows the times.")
+    starts_at: datetime.datetime = Field(description="Start, an instant with its UTC offset.")
+    ends_at: datetime.datetime = Field(description="End, an instant with its UTC offset.")
+    registration_deadline: datetime.date = Field(description="Last day to register.")
+    capacity: int = Field(description="Number of places.")
+    audience: Choice = Field(
+        description="Who may register: `companies` (members of a creative company) or `anyone` (anyone logged in)."
+    )
+    requires_approval: bool = Field(description="Registrations wait for the organiser's approval.")
+    updated_at: datetime.datetime = Field(description="When the exchange last changed.")
+
+
+class ExchangePage(Page):
+    results: list[Exchange] = Field(description="The exchanges on this page.")
+
+
+class ExchangeQuery(PageQuery):
+    country: str | None = Field(None, pattern=COUNTRY_CODE, description="Only exchanges in this focus country.")
+    theme: str | None = Field(None, pattern=SLUG, max_length=50, description="Only exchanges on this theme (its slug).")
+    kind: Literal["trade_mission", "incoming_delegation", "theme_session", "matchmaking_day", "webinar"] | None = Field(
+        None, description="Only exchanges of this kind."
+    )
+    when: Literal["upcoming", "past"] | None = Field(
+        None,
+        description="`upcoming`: published and not ended, soonest first; `past`: held, or published and ended, "
+        "latest first. Without it: all but drafts, soonest start first.",
+    )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from companies.models import Company, PortfolioItem
 from companies.selectors import visible_companies
+from exchanges.models import Exchange
 from labs.models import Country, Lab, Post, Theme
 from opportunities.models import Opportunity, OpportunityEvent, Status
 
@@ -145,3 +146,15 @@ def public_labs() -> QuerySet:
 
 def public_posts() -> QuerySet:
     return Post.objects.filter(country__is_focus=True).order_by("country__ordering", "kind", "city", "id")
+
+
+def public_exchanges():
+    """Every exchange a visitor may see (all but drafts: `Exchange.objects.public()`, as on `/exchanges/`),
+    with its organiser, country and themes fetched."""
+    return (
+        Exchange.objects.public().select_related("lab", "post").prefetch_related("themes").order_by("starts_at", "id")
+    )
+
+
+def exchanges_changed_at():
+    return Exchange.objects.public().aggregate(latest=Max("updated_at"))["latest"]

@@ -13,6 +13,7 @@ from django.utils import translation
 from django_countries import countries
 
 from companies.models import Company
+from exchanges.models import Exchange
 from labs.models import Post
 from opportunities.models import Opportunity, Status
 
@@ -37,7 +38,14 @@ def country_ref(code: str) -> dict:
     return {"code": code, "name_en": _in("en", name), "name_nl": _in("nl", name)}
 
 
-CHOICES = {"budget": Opportunity.Budget.choices, "size": Company.Size.choices, "post": Post.Kind.choices}
+CHOICES = {
+    "budget": Opportunity.Budget.choices,
+    "size": Company.Size.choices,
+    "post": Post.Kind.choices,
+    "exchange_kind": Exchange.Kind.choices,
+    "exchange_status": Exchange.Status.choices,
+    "exchange_audience": Exchange.Audience.choices,
+}
 
 
 @cache
@@ -167,5 +175,35 @@ def company(row: Company) -> dict:
         "presence_countries": [c.code for c in row.presence_countries],
         "languages": list(row.languages),
         "portfolio": [portfolio_item(item) for item in row.public_portfolio],
+        "updated_at": row.updated_at,
+    }
+
+
+def exchange(row: Exchange) -> dict:
+    """The exchange as its public page shows it: no registrations, no people, no link to join online."""
+    organiser = row.lab or row.post
+    return {
+        "id": row.pk,
+        "url": absolute(row.get_absolute_url()),
+        "ics_url": absolute(reverse("exchanges:ics", kwargs={"pk": row.pk})),
+        "kind": choice("exchange_kind", row.kind),
+        "status": choice("exchange_status", row.status),
+        "title_en": row.title_en,
+        "title_nl": row.title_nl,
+        "description_en": row.description_en,
+        "description_nl": row.description_nl,
+        "organiser": {"kind": "lab" if row.lab_id else "post", "id": organiser.pk, "name": organiser.name},
+        "country": country_ref(row.country_id),
+        "themes": named(row.themes.all()),
+        "is_online": row.is_online,
+        "city": row.city,
+        "venue": row.venue,
+        "time_zone": row.time_zone,
+        "starts_at": row.starts_at,
+        "ends_at": row.ends_at,
+        "registration_deadline": row.registration_deadline,
+        "capacity": row.capacity,
+        "audience": choice("exchange_audience", row.audience),
+        "requires_approval": row.requires_approval,
         "updated_at": row.updated_at,
     }

@@ -181,7 +181,7 @@ def opportunity_list(request, response: HttpResponse, query: Query[schemas.Oppor
         field = query.ordering.removeprefix("-")
         assert field in ORDER_FIELDS  # the schema lets no other through
         opportunities = opportunities.order_by(query.ordering, "-id" if descending else "id")
-    numbers, rows = page_of(request, opportunities, query)
+    numbers, rows = page_of(request, opportunities, query, one_pass=bool(query.q))
     last_modified(response, selectors.opportunities_changed_at())
     today = timezone.localdate()
     results = [serializers.opportunity(row, today=today) for row in selectors.opportunity_rows(rows)]
@@ -306,7 +306,7 @@ def company_list(request, response: HttpResponse, query: Query[schemas.CompanyQu
     companies = _filtered(filterset)
     ordering = query.ordering or "name"
     companies = companies.order_by(ordering, "-id" if ordering.startswith("-") else "id")
-    numbers, rows = page_of(request, companies, query)
+    numbers, rows = page_of(request, companies, query, one_pass=bool(query.q))
     last_modified(response, selectors.companies_changed_at())
     return answer(request, response, {**numbers, "results": [serializers.company(row) for row in rows]})
 
@@ -329,6 +329,55 @@ def company_detail(
     changes = [row.updated_at, *(item.updated_at for item in row.public_portfolio)]
     last_modified(response, max(changes))
     return answer(request, response, serializers.company(row))
+
+
+# --- Exchanges --------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/exchanges",
+    response={200: schemas.ExchangePage, **LIST_ERRORS},
+    tags=["Exchanges"],
+    summary="List exchanges",
+    url_name="exchanges",
+)
+@decorate_view(api_headers)
+def exchange_list(request, response: HttpResponse, query: Query[schemas.ExchangeQuery]):
+    """Trade missions, incoming delegations, theme sessions, matchmaking days and webinars: published, cancelled
+    and held ones (never drafts), as `/exchanges/` lists them. Each has its calendar file (`ics_url`)."""
+    exchanges = selectors.public_exchanges()
+    if query.country:
+        exchanges = exchanges.filter(country_id=query.country.upper())
+    if query.theme:
+        exchanges = exchanges.filter(themes__slug=query.theme)
+    if query.kind:
+        exchanges = exchanges.filter(kind=query.kind)
+    if query.when == "upcoming":
+        exchanges = exchanges.filter(pk__in=exchanges.model.objects.upcoming().values("pk"))
+    elif query.when == "past":
+        exchanges = exchanges.filter(pk__in=exchanges.model.objects.past().values("pk")).order_by("-starts_at", "-id")
+    numbers, rows = page_of(request, exchanges, query)
+    last_modified(response, selectors.exchanges_changed_at())
+    return answer(request, response, {**numbers, "results": [serializers.exchange(row) for row in rows]})
+
+
+@router.get(
+    "/exchanges/{exchange_id}",
+    response={200: schemas.Exchange, **DETAIL_ERRORS},
+    tags=["Exchanges"],
+    summary="One exchange",
+    url_name="exchange",
+)
+@decorate_view(api_headers)
+def exchange_detail(
+    request, response: HttpResponse, exchange_id: int = Path(..., ge=1, le=MAX_ID, description="The exchange's `id`.")
+):
+    """One exchange (404 for a draft or an unknown id)."""
+    row = selectors.public_exchanges().filter(pk=exchange_id).first()
+    if row is None:
+        raise Http404
+    last_modified(response, row.updated_at)
+    return answer(request, response, serializers.exchange(row))
 
 
 api.add_router("", router)

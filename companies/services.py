@@ -198,6 +198,18 @@ def team_invitation_create(*, company: Company, email: str, invited_by: User) ->
     return invitation
 
 
+@transaction.atomic
+def team_invitation_revoke(*, company: Company, invitation_id: int) -> bool:
+    """Withdraw the company's pending invitation: its link stops working at once. False when there was none
+    (accepted, or withdrawn already: the same request again)."""
+    pending = CompanyInvitation.objects.select_for_update().filter(company=company, accepted_at=None)
+    invitation = pending.filter(pk=invitation_id).first()
+    if invitation is None:
+        return False
+    invitation.delete()
+    return True
+
+
 def team_invitation_from_token(token: str) -> CompanyInvitation:
     link = read_link_token(token, salt=_TEAM_INVITATION_SALT, max_age=settings.TEAM_INVITATION_MAX_AGE)
     invitation = CompanyInvitation.objects.select_related("company").filter(pk=link.pk).first()

@@ -17,6 +17,7 @@ from creativelabs.ratelimits import rate_limited
 from creativelabs.tokens import LinkError
 from opportunities.interests.selectors import suggested_opportunities
 from opportunities.selectors import explanation_labels
+from opportunities.suggestions.queue import company_matching_state
 
 from . import services
 from .filters import CompanyFilter
@@ -149,10 +150,24 @@ def dashboard(request, membership):
             "completeness": completeness,
             "completeness_done": sum(1 for check in completeness if check["done"]),
             "members": company.memberships.select_related("user"),
-            "suggestions": suggested_opportunities(company)[:10],
-            "labels": explanation_labels(),
+            **_suggestions_context(company),
         },
     )
+
+
+def _suggestions_context(company) -> dict:
+    return {
+        "suggestions": suggested_opportunities(company)[:10],
+        "labels": explanation_labels(),
+        "matching": company_matching_state(company.pk),
+    }
+
+
+@member_required()
+def dashboard_suggestions(request, membership):
+    """Company members: the dashboard's "opportunities for you", which it polls while they are recomputed."""
+    context = {"company": membership.company, **_suggestions_context(membership.company)}
+    return render(request, "companies/_suggestions.html", context)
 
 
 @member_required()
@@ -246,6 +261,17 @@ def team_make_owner(request, membership, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is now the owner.") % {"name": colleague.user})
+    return redirect("companies:team")
+
+
+@require_POST
+@member_required()
+def team_invitation_revoke(request, membership, pk: int):
+    """Company members: withdraw a pending invitation to a colleague (its link stops working)."""
+    invitation = get_object_or_404(membership.company.invitations.filter(accepted_at__isnull=True), pk=pk)
+    email = invitation.email
+    if services.team_invitation_revoke(company=membership.company, invitation_id=invitation.pk):
+        messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": email})
     return redirect("companies:team")
 
 

@@ -29,6 +29,8 @@ if not SECRET_KEY:
 
 # The portal's public address, for links in e-mails sent by the worker.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The portal's name where allauth's e-mails name the site ("Hello from …"), instead of the request's host.
+PORTAL_NAME = env.str("PORTAL_NAME", default="Creative Labs")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
     # ninja itself as an app so that its documentation page is served from its static files, not a CDN.
     "ninja",
     "api",
+    # Exchanges (exchanges/): it reads labs, companies and opportunities, and no app imports it.
+    "exchanges",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     "creativelabs.headers.PrivatePagesMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
     "creativelabs.requests.RefuseControlCharactersMiddleware",
+    # The API's CORS preflight (OPTIONS) is answered here, before any view (api/http.py).
+    "api.http.CorsPreflightMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -126,10 +132,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if not USING_POSTGRES and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://...) or SQLite.")
+if USING_POSTGRES:
+    # PostgreSQL's JIT spent 0.5-0.8 s compiling each of the dashboard's large aggregate queries at benchmark
+    # scale, more than running them took (docs/performance.md); the portal's queries gain nothing from it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A web request's SQL statement that runs longer is cancelled and the request answered with a 503
 # (creativelabs/statement_timeout.py); 0 turns it off. The worker and the commands are not limited.
 WEB_STATEMENT_TIMEOUT_MS = env.int("WEB_STATEMENT_TIMEOUT_MS", default=5000 if USING_POSTGRES else 0)
+# Addresses whose error answers (400, 403, 404, 429, 500, 503) are JSON, not the site's pages.
+JSON_ERROR_PATH_PREFIXES = ["/api/"]
 if WEB_STATEMENT_TIMEOUT_MS < 0:
     raise ImproperlyConfigured("WEB_STATEMENT_TIMEOUT_MS must be a number of milliseconds, 0 for none.")
 
@@ -176,6 +188,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# Only chords use a result backend (the sharded full recompute counts its shards there); tasks store no
+# results unless they say so.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL) or None
+# The queue tasks go to and workers read by default (a drill or a test with workers of its own sets another).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# A full recompute in this many shards over the workers (a chord, `opportunities.suggestions.sharded`);
+# 1: in one process.
+MATCHING_FULL_SHARDS = env.int("MATCHING_FULL_SHARDS", default=1)
+if MATCHING_FULL_SHARDS < 1:
+    raise ImproperlyConfigured("MATCHING_FULL_SHARDS must be 1 or more.")
 # A task is acknowledged when it ends, not when it starts, so every task must be safe to run
 # twice: a pool process killed mid-task puts its message back at once (reject on worker lost);
 # a whole worker killed leaves it to be delivered again after the visibility timeout below
@@ -222,6 +244,13 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly, but each person's daily or weekly digest is sent once per period (what was sent is recorded).
     "send-digests": {"task": "opportunities.tasks.send_digests", "schedule": 60 * 60},
     "send-match-alerts": {"task": "opportunities.tasks.send_match_alerts", "schedule": 5 * 60},
+    # Saved searches: daily and weekly ones once per period (each object told is recorded), immediate
+    # ones' leftovers; publishing an opportunity tells the immediate ones at once.
+    "send-saved-search-alerts": {"task": "opportunities.tasks.send_saved_search_alerts", "schedule": 15 * 60},
+    # Dashboard views too slow for a request (`opportunities.insights.summaries`), counted again when stale.
+    "refresh-insight-summaries": {"task": "opportunities.tasks.refresh_insight_summaries", "schedule": 5 * 60},
+    # Hourly; each exchange's 7-day and 1-day reminder is written once per person (dedupe keys).
+    "send-exchange-reminders": {"task": "exchanges.tasks.send_exchange_reminders", "schedule": 60 * 60},
     # /health/ reports the worker down when this has not run for HEALTH_HEARTBEAT_MAX_AGE; one
     # not picked up within a minute is dropped, so a worker coming back does not run a backlog.
     "record-worker-heartbeat": {
@@ -231,6 +260,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
+
+# --- Programme insight ---------------------------------------------------------------
+# A dashboard view is counted in the request when it fits in this many milliseconds; one that does not is
+# counted by the worker and kept, refreshed by beat when older than INSIGHTS_SUMMARY_MAX_AGE seconds while
+# someone looked at it in the last INSIGHTS_SUMMARY_KEEP_DAYS days (`opportunities.insights.summaries`).
+INSIGHTS_LIVE_BUDGET_MS = env.int("INSIGHTS_LIVE_BUDGET_MS", default=1500)
+INSIGHTS_SUMMARY_MAX_AGE = env.int("INSIGHTS_SUMMARY_MAX_AGE", default=15 * 60)
+INSIGHTS_SUMMARY_KEEP_DAYS = env.int("INSIGHTS_SUMMARY_KEEP_DAYS", default=7)
 
 # --- E-mail -----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -300,8 +337,15 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "creativelabs" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+
+# The search box's query expansion (creativelabs/search_expansion.py) reads the matching engine's glossary.
+SEARCH_GLOSSARY_FILES = [
+    BASE_DIR / "opportunities" / "matching" / "data" / f"glossary.{language}.json" for language in ("en", "nl", "de")
+]
 USE_I18N = True
 USE_TZ = True
+# Dates, times and numbers per language (creativelabs/formats/): "3 December 2026" / "3 december 2026".
+FORMAT_MODULE_PATH = ["creativelabs.formats"]
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"

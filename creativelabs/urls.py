@@ -29,7 +29,9 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("", include("opportunities.urls")),
     path("", include("opportunities.notifications.urls")),
+    path("", include("opportunities.searches.urls")),
     path("", include("opportunities.insights.urls")),
+    path("", include("exchanges.urls")),
     path("api/v1/", include("api.urls")),
 ]
 

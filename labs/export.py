@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.export import labels, person, record, section
 from accounts.models import User
 
-from .models import BusinessDeveloper, EmbassyStaff, RoleInvitation
+from .models import (
+    BusinessDeveloper,
+    EmbassyStaff,
+    Organisation,
+    OrganisationContact,
+    OrganisationMember,
+    RoleInvitation,
+)
 
 
 @section(
@@ -52,8 +59,29 @@ def _invitation(invitation: RoleInvitation) -> dict:
     }
 
 
+@section(
+    "organisations",
+    title=_("Organisations"),
+    covers=["labs.OrganisationMember.user", "labs.OrganisationContact.email", "labs.Organisation.created_by"],
+)
+def _organisations(user: User) -> dict:
+    member = OrganisationMember.objects.select_related("organisation").filter(user=user).first()
+    contacts = OrganisationContact.objects.select_related("organisation").filter(email__iexact=user.email)
+    return {
+        "organisation_member": None if member is None else record(member, leave_out={"id", "user"}),
+        "listed_as_contact": [record(contact, leave_out={"id"}) for contact in contacts],
+        "organisations_added": [o.name for o in Organisation.objects.filter(created_by=user)],
+    }
+
+
 labels(
     {
+        "organisation_member": _("Organisation member"),
+        "listed_as_contact": _("Listed as a contact"),
+        "organisations_added": _("Organisations you added"),
+        "organisation": _("Organisation"),
+        "phone": _("Phone"),
+        "opted_in_at": _("Opted in at"),
         "programme_admin": _("Programme admin"),
         "business_developer": _("Business developer"),
         "embassy_staff": _("Embassy staff"),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Lab, Post, RoleInvitation, Theme
+from .models import Lab, Organisation, Post, RoleInvitation, Theme
 
 
 class RoleInvitationForm(forms.ModelForm):
@@ -17,10 +17,16 @@ class RoleInvitationForm(forms.ModelForm):
         label=_("Post"),
         help_text=_("For embassy staff."),
     )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label=_("Organisation"),
+        help_text=_("For an organisation member."),
+    )
 
     class Meta:
         model = RoleInvitation
-        fields = ["email", "role", "lab", "post"]
+        fields = ["email", "role", "lab", "post", "organisation"]
 
     def clean(self):
         data = super().clean()
@@ -33,6 +39,12 @@ class RoleInvitationForm(forms.ModelForm):
             if not data.get("post"):
                 self.add_error("post", _("Choose the post this staff member works at."))
             data["lab"] = None
+        if role != RoleInvitation.Role.ORGANISATION_MEMBER:
+            data["organisation"] = None
+        elif not data.get("organisation"):
+            self.add_error("organisation", _("Choose the organisation this person will keep current."))
+        else:
+            data["lab"] = data["post"] = None
         return data
 
 

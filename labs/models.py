@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_countries.fields import CountryField
 
 from creativelabs.translation import BilingualName, in_active_language
 from creativelabs.validators import single_line
@@ -211,11 +212,15 @@ class RoleInvitation(models.Model):
     class Role(models.TextChoices):
         BUSINESS_DEVELOPER = "business_developer", _("Business developer")
         EMBASSY_STAFF = "embassy_staff", _("Embassy staff")
+        ORGANISATION_MEMBER = "organisation_member", _("Organisation member")
 
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("Lab"))
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("post"))
+    organisation = models.ForeignKey(
+        "Organisation", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("organisation")
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("invited by")
     )
@@ -240,8 +245,11 @@ class RoleInvitation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(role="business_developer", lab__isnull=False, post__isnull=True)
-                    | models.Q(role="embassy_staff", post__isnull=False, lab__isnull=True)
+                    models.Q(role="business_developer", lab__isnull=False, post__isnull=True, organisation__isnull=True)
+                    | models.Q(role="embassy_staff", post__isnull=False, lab__isnull=True, organisation__isnull=True)
+                    | models.Q(
+                        role="organisation_member", organisation__isnull=False, lab__isnull=True, post__isnull=True
+                    )
                 ),
                 name="role_invitation_target_matches_role",
             ),
@@ -251,5 +259,172 @@ class RoleInvitation(models.Model):
         return f"{self.email} → {self.get_role_display()}"
 
     @property
-    def target(self) -> Lab | Post:
+    def target(self) -> "Lab | Post | Organisation":
+        if self.role == self.Role.ORGANISATION_MEMBER:
+            return self.organisation
         return self.lab if self.role == self.Role.BUSINESS_DEVELOPER else self.post
+
+
+class LabPartnerQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Partnerships running on `on` (today): started, and not ended before it."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on), starts_on__lte=on)
+
+
+class LabPartner(models.Model):
+    """A Dutch company with a local presence, linked to a Lab by a programme admin for a period.
+
+    While the partnership is current its members post and manage opportunities for the Lab like a
+    business developer (`opportunities.permissions.managing_scope`), and the fee of a deal on an
+    opportunity posted for the partner is recorded to the company.
+    """
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="partners", verbose_name=_("Lab"))
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="lab_partnerships", verbose_name=_("company")
+    )
+    starts_on = models.DateField(_("partner from"))
+    ends_on = models.DateField(_("partner until"), null=True, blank=True, help_text=_("Empty: until further notice."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = LabPartnerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lab", "company__name"]
+        verbose_name = _("Lab partner")
+        verbose_name_plural = _("Lab partners")
+        constraints = [
+            models.UniqueConstraint(fields=["lab", "company", "starts_on"], name="lab_partner_unique_period_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="lab_partner_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.lab})"
+
+    def is_current(self, on=None) -> bool:
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+
+# --- Organisations: the programme's other participants (labs/organisations/) -------------------------
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_contacts(self):
+        return self.prefetch_related("themes", "contacts")
+
+
+class OrganisationKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    APPLIED_SCIENCES = "applied_sciences", _("University of applied sciences")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    REGION = "region", _("Region")
+    CITY = "city", _("City")
+    NETWORK = "network", _("Network")
+    SECTOR_ASSOCIATION = "sector_association", _("Sector association")
+    LOCAL_STAKEHOLDER = "local_stakeholder", _("Local stakeholder")
+
+
+class Organisation(models.Model):
+    """A knowledge institution, region or city, network or local stakeholder taking part in the programme."""
+
+    Kind = OrganisationKind
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, validators=[single_line])
+    themes = models.ManyToManyField(Theme, blank=True, related_name="organisations", verbose_name=_("themes"))
+    description_en = models.TextField(_("description (English)"), max_length=5000, blank=True)
+    description_nl = models.TextField(_("description (Dutch)"), max_length=5000, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[value for value, _label in OrganisationKind.choices]),
+                name="organisation_known_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("labs:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def description(self) -> str:
+        return in_active_language(self, "description")
+
+
+class OrganisationContact(models.Model):
+    """A contact person of an organisation, listed because they opted in (the date says when)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=150, validators=[single_line])
+    job_title = models.CharField(_("job title"), max_length=120, blank=True, validators=[single_line])
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[single_line])
+    opted_in_at = models.DateTimeField(_("opted in at"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation contact")
+        verbose_name_plural = _("organisation contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="organisation_contact_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class OrganisationMember(models.Model):
+    """A person who keeps an organisation's profile current (invited, their address verified)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_member",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="members", verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("organisation member")
+        verbose_name_plural = _("organisation members")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"

@@ -13,11 +13,15 @@ from accounts.roles import forget_roles
 from creativelabs.celery import enqueue_on_commit
 from creativelabs.tokens import LinkError, make_link_token, read_link_token
 
-from .models import BusinessDeveloper, EmbassyStaff, Lab, Post, RoleInvitation, Theme
+from .models import BusinessDeveloper, EmbassyStaff, Lab, Organisation, OrganisationMember, Post, RoleInvitation, Theme
 
 _INVITATION_SALT = "labs.role-invitation"
 
 InvitationError = LinkError
+
+
+class RoleInvitationRefused(Exception):
+    """An invitation that is not made; the message is for the admin who tried."""
 
 
 def role_invitation_token(invitation: RoleInvitation) -> str:
@@ -32,7 +36,11 @@ def role_invitation_url(invitation: RoleInvitation) -> str:
 def role_invitation_from_token(token: str) -> RoleInvitation:
     """The invitation a link stands for; raises InvitationError if tampered, expired or used."""
     link = read_link_token(token, salt=_INVITATION_SALT, max_age=settings.ROLE_INVITATION_MAX_AGE)
-    invitation = RoleInvitation.objects.select_related("lab__country", "post__country").filter(pk=link.pk).first()
+    invitation = (
+        RoleInvitation.objects.select_related("lab__country", "post__country", "organisation")
+        .filter(pk=link.pk)
+        .first()
+    )
     if invitation is None or not link.is_bound_to(invitation.email):
         raise InvitationError(_("This invitation no longer exists. Ask the programme team for a new one."))
     if invitation.accepted_at is not None:
@@ -47,7 +55,13 @@ RESEND_AFTER = datetime.timedelta(minutes=1)
 
 @transaction.atomic
 def role_invitation_create(
-    *, email: str, role: str, lab: Lab | None = None, post: Post | None = None, invited_by: User
+    *,
+    email: str,
+    role: str,
+    lab: Lab | None = None,
+    post: Post | None = None,
+    organisation: Organisation | None = None,
+    invited_by: User,
 ) -> RoleInvitation:
     """Invite `email` to a role; the same pending invitation again is that invitation (sent again after a minute).
 
@@ -55,17 +69,51 @@ def role_invitation_create(
     """
     User.objects.select_for_update().filter(pk=invited_by.pk).first()
     email = email.strip().lower()
+    refusal = role_already_held(email=email, role=role)
+    if refusal:
+        raise RoleInvitationRefused(refusal)
     pending = (
-        RoleInvitation.objects.filter(email=email, role=role, lab=lab, post=post, accepted_at=None)
+        RoleInvitation.objects.filter(
+            email=email, role=role, lab=lab, post=post, organisation=organisation, accepted_at=None
+        )
         .order_by("-created_at")
         .first()
     )
     if pending is not None:
         role_invitation_send(invitation=pending)
         return pending
-    invitation = RoleInvitation.objects.create(email=email, role=role, lab=lab, post=post, invited_by=invited_by)
+    invitation = RoleInvitation.objects.create(
+        email=email, role=role, lab=lab, post=post, organisation=organisation, invited_by=invited_by
+    )
     _queue_email(invitation)
     return invitation
+
+
+def role_already_held(*, email: str, role: str) -> str:
+    """Why `email` can't be invited to `role`: the person holds it already (empty when they don't)."""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        return ""
+    if role == RoleInvitation.Role.BUSINESS_DEVELOPER:
+        developer = BusinessDeveloper.objects.filter(user=user).select_related("lab").first()
+        if developer is not None:
+            return _("%(email)s is already a business developer of %(lab)s.") % {"email": email, "lab": developer.lab}
+    if role == RoleInvitation.Role.EMBASSY_STAFF:
+        staff = EmbassyStaff.objects.filter(user=user).select_related("post").first()
+        if staff is not None:
+            return _("%(email)s is already on the staff of %(post)s.") % {"email": email, "post": staff.post}
+    return ""
+
+
+@transaction.atomic
+def role_invitation_revoke(*, invitation_id: int) -> bool:
+    """Withdraw a pending invitation: its link stops working at once. False when there was none (used, or
+    withdrawn already: the same request again)."""
+    invitation = RoleInvitation.objects.select_for_update().filter(pk=invitation_id, accepted_at=None).first()
+    if invitation is None:
+        return False
+    invitation.delete()
+    return True
 
 
 @transaction.atomic
@@ -97,7 +145,9 @@ def _queue_email(invitation: RoleInvitation) -> None:
 
 
 @transaction.atomic
-def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> BusinessDeveloper | EmbassyStaff:
+def role_invitation_accept(
+    *, invitation: RoleInvitation, user: User
+) -> BusinessDeveloper | EmbassyStaff | OrganisationMember:
     """Give `user` the invited role. The user must own the invited address, verified."""
     from allauth.account.models import EmailAddress
 
@@ -109,7 +159,11 @@ def role_invitation_accept(*, invitation: RoleInvitation, user: User) -> Busines
             _("This invitation was sent to %(email)s. Log in with that address to accept it.")
             % {"email": invitation.email}
         )
-    if invitation.role == RoleInvitation.Role.BUSINESS_DEVELOPER:
+    if invitation.role == RoleInvitation.Role.ORGANISATION_MEMBER:
+        granted, _created = OrganisationMember.objects.update_or_create(
+            user=user, defaults={"organisation": invitation.organisation}
+        )
+    elif invitation.role == RoleInvitation.Role.BUSINESS_DEVELOPER:
         granted, _created = BusinessDeveloper.objects.update_or_create(user=user, defaults={"lab": invitation.lab})
     else:
         granted, _created = EmbassyStaff.objects.update_or_create(user=user, defaults={"post": invitation.post})

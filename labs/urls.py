@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .organisations.urls import urlpatterns as organisation_patterns
 
 app_name = "labs"
 
@@ -15,5 +16,7 @@ urlpatterns = [
     path("staff/themes/<slug:slug>/archive/", views.theme_archive, name="theme_archive"),
     path("staff/invitations/", views.invitation_list, name="invitation_list"),
     path("staff/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("staff/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    *organisation_patterns,
 ]

@@ -13,9 +13,11 @@ class OpportunitiesConfig(AppConfig):
 
         from . import export as _export  # noqa: F401  (its sections of a person's data export)
         from .deals import tasks as _deals  # noqa: F401
+        from .insights import tasks as _insights  # noqa: F401
         from .interests import tasks as _interests  # noqa: F401
         from .notifications import emails as _emails  # noqa: F401
         from .notifications import tasks as _notifications  # noqa: F401
+        from .searches import tasks as _searches  # noqa: F401
         from .suggestions import tasks as _suggestions  # noqa: F401
         from .workflow import tasks as _workflow  # noqa: F401
 

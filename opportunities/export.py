@@ -12,12 +12,14 @@ from accounts.models import User
 
 from .models import (
     Deal,
+    InsightSummary,
     Interest,
     Introduction,
     Notification,
     Opportunity,
     OpportunityEvent,
     OutsideWin,
+    SavedSearch,
     Suggestion,
     SuggestionAction,
 )
@@ -60,9 +62,31 @@ def _opportunity_history(user: User) -> list:
 
 @section("notifications", title=gettext_lazy("Notifications you received"), covers=["opportunities.Notification.user"])
 def _notifications(user: User) -> list:
-    # The dedupe key is bookkeeping against sending twice, not something said to or about the person.
+    # The dedupe key is bookkeeping against sending twice, not something said to or about the person; the
+    # parameters are what the message says, given as the message in the person's language.
     rows = Notification.objects.filter(user=user).select_related("opportunity")
-    return [record(notification, leave_out={"id", "user", "dedupe_key"}) for notification in rows]
+    return [
+        {
+            **record(notification, leave_out={"id", "user", "dedupe_key", "params", "message"}),
+            "message": notification.text,
+        }
+        for notification in rows
+    ]
+
+
+@section("saved_searches", title=gettext_lazy("Your saved searches"), covers=["opportunities.SavedSearch.user"])
+def _saved_searches(user: User) -> list:
+    rows = SavedSearch.objects.filter(user=user).prefetch_related("matches").order_by("created_at", "id")
+    return [
+        {
+            **record(search, leave_out={"id", "user"}),
+            "told": [
+                {"opportunity": match.opportunity_id, "company": match.company_id, "at": match.matched_at.isoformat()}
+                for match in search.matches.all()
+            ],
+        }
+        for search in rows
+    ]
 
 
 @section(
@@ -265,6 +289,9 @@ labels(
         "value": gettext_lazy("Deal value"),
         "closed_on": gettext_lazy("Date"),
         "fee_amount": gettext_lazy("Fee amount"),
+        "fee_recipient": gettext_lazy("Fee recipient (Lab partner)"),
+        "fee_recipient_name": gettext_lazy("Fee recipient's name"),
+        "partner": gettext_lazy("Lab partner"),
         "recorded_by": gettext_lazy("Recorded by"),
         "confirmation_sent_at": gettext_lazy("Confirmation link sent at"),
         "confirmed_by": gettext_lazy("Confirmed by"),
@@ -286,3 +313,32 @@ def _outside_wins(user: User) -> list:
         {"opportunity": str(win.opportunity), **record(win, leave_out={"id", "opportunity", "recorded_by"})}
         for win in rows
     ]
+
+
+@section(
+    "dashboard_views",
+    title=gettext_lazy("Dashboard views kept for you"),
+    covers=["opportunities.InsightSummary.user"],
+)
+def _dashboard_views(user: User) -> list:
+    # The kept figures themselves are the programme's counts, not about the person: the view is.
+    rows = InsightSummary.objects.filter(user=user).order_by("viewed_at", "id")
+    return [
+        {
+            "filters": view.query or _("(none)"),
+            "page_language": view.language,
+            "last_viewed": view.viewed_at,
+            "figures_counted_at": view.computed_at,
+        }
+        for view in rows
+    ]
+
+
+labels(
+    {
+        "filters": gettext_lazy("Filters"),
+        "page_language": gettext_lazy("Page language"),
+        "last_viewed": gettext_lazy("Last viewed"),
+        "figures_counted_at": gettext_lazy("Figures counted at"),
+    }
+)

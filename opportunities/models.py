@@ -70,6 +70,15 @@ class Opportunity(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Posted by or for a Lab partner company: its members manage it, and a deal's fee goes to the company.
+    partner = models.ForeignKey(
+        "labs.LabPartner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="opportunities",
+        verbose_name=_("Lab partner"),
+    )
     title = models.CharField(_("title"), max_length=200, validators=[single_line])
     summary = models.CharField(_("summary"), max_length=300, help_text=_("Public: shown to everyone."))
     brief = models.TextField(_("full brief"), help_text=_("Shown to logged-in companies."))
@@ -208,7 +217,10 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The words as first written, in the recipient's language; shown for rows without `params`.
     message = models.CharField(max_length=300)
+    # What the message is made of (notifications/params.py), put into words in the reader's language.
+    params = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set once the e-mail went out; a retried task sends nothing twice.
@@ -220,7 +232,14 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (notifications.messages.notification_text)."""
+        from .notifications.messages import notification_text
+
+        return notification_text(self)
 
 
 class JSONTextField(models.TextField):
@@ -265,9 +284,9 @@ class Suggestion(models.Model):
     Source = SuggestionSource
 
     class Band(models.TextChoices):
-        STRONG = "strong", _("Strong")
-        GOOD = "good", _("Good")
-        POSSIBLE = "possible", _("Possible")
+        STRONG = "strong", _("Strong fit")
+        GOOD = "good", _("Good fit")
+        POSSIBLE = "possible", _("Possible fit")
 
     # No other indexes than the pair's unique constraint (opportunity first) and (company, rank): each
     # index costs every row of a full recompute.
@@ -369,6 +388,51 @@ class FullRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M}: {self.pairs} pairs"
+
+
+class ShardedRecompute(models.Model):
+    """A full recompute split into shards (`suggestions.sharded`), from its reads to its commit: the documents
+    it read (so every shard, on any machine, builds the same processed corpus) and the queue entries it saw.
+    Its shards' candidates stay in `RecomputeShard` until the commit, which deletes them with the documents."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Committed")
+        SUPERSEDED = "superseded", _("Superseded by a later full recompute")
+
+    read_at = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RUNNING)
+    shards = models.PositiveIntegerField()
+    documents = models.BinaryField(default=bytes)  # zlib-compressed pickle of the documents read
+    seen = models.JSONField(default=list)  # [[queue entry pk, its dirty_since], ...] at the read
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}: {self.shards} shards, {self.state}"
+
+
+class RecomputeShard(models.Model):
+    """One shard of a `ShardedRecompute`: a block of open opportunities scored against every company; its
+    candidate pairs (opportunity and company ids) once done. One row per shard: a shard run twice (a worker
+    killed, the message delivered again) writes the same row."""
+
+    run = models.ForeignKey(ShardedRecompute, on_delete=models.CASCADE, related_name="shard_rows")
+    number = models.PositiveIntegerField()
+    worker = models.CharField(max_length=200, blank=True)  # host and process of its last try
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pairs = models.BinaryField(null=True)  # candidate (opportunity id, company id) pairs, int64, as .npy
+    seconds = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="one_row_per_shard")]
+
+    def __str__(self) -> str:
+        return f"shard {self.number} of run {self.run_id}"
 
 
 # --- From suggestion to deal -------------------------------------------------------------------------
@@ -550,6 +614,17 @@ class Deal(models.Model):
     description = models.CharField(_("short description"), max_length=300)
     fee_percentage = models.DecimalField(_("fee percentage"), max_digits=5, decimal_places=2)
     fee_amount = models.DecimalField(_("fee"), max_digits=14, decimal_places=2)
+    # Who earns the fee: the Lab partner company the opportunity was posted for, else (empty) the Lab.
+    # The name is kept as recorded, so the fee record still says who earned it if the company goes.
+    fee_recipient = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fee recipient (Lab partner)"),
+    )
+    fee_recipient_name = models.CharField(_("fee recipient's name"), max_length=150, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.AWAITING, db_index=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
@@ -634,3 +709,73 @@ class OutsideWin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.reason[:40]}"
+
+
+class SavedSearchList(models.TextChoices):
+    OPPORTUNITIES = "opportunities", _("Opportunities")
+    COMPANIES = "companies", _("Companies")
+
+
+class SavedSearchFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", _("Immediately, as soon as one is published")
+    DAILY = "daily", _("Once a day")
+    WEEKLY = "weekly", _("Once a week")
+
+
+class SavedSearch(models.Model):
+    """A filtered list a person keeps under a name, and how often they hear of what newly appears in it.
+
+    `query` is the list's querystring (without the page), as the list's own URL carries it; it is read
+    again through the list's FilterSet each time, so a search whose filters no longer exist finds nothing
+    rather than everything (`searches.lists`)."""
+
+    List = SavedSearchList
+    Frequency = SavedSearchFrequency
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches", verbose_name=_("user")
+    )
+    list = models.CharField(_("list"), max_length=20, choices=List.choices)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
+    query = models.CharField(_("filters"), max_length=1000, blank=True)
+    frequency = models.CharField(_("alerts"), max_length=20, choices=Frequency.choices, default=Frequency.DAILY)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    # When the last alert run for this search finished (daily and weekly ones are due a period after it).
+    alerted_at = models.DateTimeField(_("last alert"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["name", "id"]
+        constraints = [
+            known_choice("list", SavedSearchList.choices, "saved_search_list_known"),
+            known_choice("frequency", SavedSearchFrequency.choices, "saved_search_frequency_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedSearchMatch(models.Model):
+    """One object a saved search alerted about: each is told once, whatever runs again or at once."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    matched_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "opportunity"], name="saved_search_opportunity_once"),
+            models.UniqueConstraint(fields=["saved_search", "company"], name="saved_search_company_once"),
+            models.CheckConstraint(
+                condition=models.Q(opportunity__isnull=True) ^ models.Q(company__isnull=True),
+                name="saved_search_match_one_object",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id}: {self.opportunity_id or self.company_id}"
+
+
+from .insights.models import InsightSummary  # noqa: E402, F401  (its own module; its migrations are here)

@@ -18,6 +18,8 @@ from .factories import (
     EmbassyStaffFactory,
     LabFactory,
     MembershipFactory,
+    OrganisationFactory,
+    OrganisationMemberFactory,
     PostFactory,
     UserFactory,
     give_mfa,
@@ -96,6 +98,13 @@ _own_redis_database_per_xdist_worker()
 def _fast_password_hashing(settings):
     """Hundreds of people are made in the tests; what their passwords are hashed with doesn't matter."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _insight_views_counted_in_the_request(settings):
+    """The dashboard is counted in the request whatever the load of the test machine; the tests of kept
+    views (`tests/opportunities/insights/test_summaries.py`) set the budget to nothing."""
+    settings.INSIGHTS_LIVE_BUDGET_MS = 10 * 60 * 1000
 
 
 @pytest.fixture(autouse=True)
@@ -227,6 +236,70 @@ def embassy_cn(china):
 @pytest.fixture
 def admin_user(db):
     return give_mfa(UserFactory(email="admin@programme.example", is_staff=True, is_superuser=True))
+
+
+@pytest.fixture
+def partner_company(db):
+    """A Dutch company with a presence in Germany, linked to Lab A as partner (see `lab_partner_a`)."""
+    return CompanyFactory(name="Brandwerk Berlin", slug="brandwerk-berlin", presence_countries=["DE"])
+
+
+@pytest.fixture
+def lab_partner_a(lab_a, partner_company):
+    """Lab A's current partnership with `partner_company`, since a month, with no end."""
+    import datetime
+
+    from django.utils import timezone
+
+    from labs.models import LabPartner
+
+    start = timezone.localdate() - datetime.timedelta(days=30)
+    return LabPartner.objects.create(lab=lab_a, company=partner_company, starts_on=start)
+
+
+@pytest.fixture
+def partner_member(lab_partner_a):
+    """The owner of Lab A's current partner company: manages the opportunities posted for the partner."""
+    user = UserFactory(email="owner@brandwerk.example")
+    return give_mfa(MembershipFactory(company=lab_partner_a.company, user=user).user)
+
+
+@pytest.fixture
+def expired_partner_member(lab_a):
+    """The owner of a company whose partnership with Lab A ended yesterday: no Lab powers left."""
+    import datetime
+
+    from django.utils import timezone
+
+    from labs.models import LabPartner
+
+    other = CompanyFactory(name="Oud Partner", slug="oud-partner", presence_countries=["DE"])
+    today = timezone.localdate()
+    LabPartner.objects.create(
+        lab=lab_a,
+        company=other,
+        starts_on=today - datetime.timedelta(days=400),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    return give_mfa(MembershipFactory(company=other, user=UserFactory(email="owner@oud-partner.example")).user)
+
+
+@pytest.fixture
+def organisation(db):
+    """A Dutch university of applied sciences in the programme."""
+    return OrganisationFactory(slug="hanze-ageing", name="Hanze Healthy Ageing")
+
+
+@pytest.fixture
+def other_organisation(db):
+    """A German city department: org_member has no say over it."""
+    return OrganisationFactory(slug="stadt-koeln", name="Stadt Köln", kind="city", country="DE", city="Köln")
+
+
+@pytest.fixture
+def org_member(organisation):
+    """A member of `organisation` (invited, address verified), with no other role."""
+    return OrganisationMemberFactory(organisation=organisation, user=UserFactory(email="member@hanze.example")).user
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from accounts.models import User
 from companies.models import Company, Membership
 from companies.search import refresh_search_vectors
 from demo.accounts import DEMO_TOTP_SECRET
-from labs.models import BusinessDeveloper, Country, EmbassyStaff, Lab, Post
+from labs.models import BusinessDeveloper, Country, EmbassyStaff, Lab, Organisation, OrganisationMember, Post
 
 PASSWORD = "correct-horse-battery-9"
 TOTP_SECRET = DEMO_TOTP_SECRET
@@ -108,3 +108,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 def stored_files(media_root) -> list[str]:
     """The files under a test's media folder (see the `media_in_tmp` fixture), relative to it."""
     return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.APPLIED_SCIENCES
+    country = "NL"
+    city = "Groningen"
+    description_en = "Designs and tests prototypes for healthy ageing."
+    description_nl = "Ontwerpt en test prototypes voor gezond ouder worden."
+
+
+class OrganisationMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationMember
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)

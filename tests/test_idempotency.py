@@ -26,7 +26,8 @@ from django.utils import timezone
 from api.models import ApiKey
 from companies.models import CompanyInvitation, Discipline, Membership, PortfolioItem
 from companies.services import team_invitation_token
-from labs.models import BusinessDeveloper, RoleInvitation, Theme
+from exchanges.models import CalendarToken, Exchange, Registration
+from labs.models import BusinessDeveloper, Organisation, OrganisationContact, OrganisationMember, RoleInvitation, Theme
 from labs.services import role_invitation_token
 from opportunities.deals.links import deal_confirmation_token
 from opportunities.interests.selectors import fee_note_digest
@@ -38,6 +39,7 @@ from opportunities.models import (
     Opportunity,
     OpportunityEvent,
     OutsideWin,
+    SavedSearch,
     Status,
     Suggestion,
     SuggestionAction,
@@ -95,7 +97,17 @@ COUNTS: dict[str, Callable[[World], int]] = {
     "business developers": lambda w: BusinessDeveloper.objects.count(),
     "portfolio items": lambda w: PortfolioItem.objects.count(),
     "themes": lambda w: Theme.objects.count(),
+    "organisations": lambda w: Organisation.objects.count(),
+    "organisation contacts": lambda w: OrganisationContact.objects.count(),
+    "organisation members": lambda w: OrganisationMember.objects.count(),
     "api keys": lambda w: ApiKey.objects.count(),
+    "saved searches": lambda w: SavedSearch.objects.count(),
+    "renamed searches": _count(SavedSearch, name="Renamed", frequency="weekly"),
+    "exchanges": lambda w: Exchange.objects.count(),
+    "published exchanges": _count(Exchange, status=Exchange.Status.PUBLISHED),
+    "registrations": _count(Registration, state=Registration.State.CONFIRMED),
+    "cancelled registrations": _count(Registration, state=Registration.State.CANCELLED),
+    "calendar tokens": lambda w: CalendarToken.objects.count(),
     "revoked api keys": lambda w: ApiKey.objects.exclude(revoked_at=None).count(),
 }
 
@@ -290,11 +302,60 @@ ACTIONS: dict[str, Action] = {
         lambda w: {},
         {"mails": 1},
     ),
+    "roles: withdraw an invitation": Action(
+        "admin_user",
+        lambda w: f"/staff/invitations/{w.role_invitation.pk}/revoke/",
+        lambda w: {},
+        {"role invitations": -1},
+    ),
+    "team: withdraw an invitation": Action(
+        "sme_owner",
+        lambda w: f"/company/team/invitations/{w.team_invitation.pk}/revoke/",
+        lambda w: {},
+        {"team invitations": -1},
+    ),
     "roles: accept an invitation": Action(
         "invitee",
         lambda w: f"/invitations/{role_invitation_token(w.role_invitation)}/",
         lambda w: {},
         {"business developers": 1},
+    ),
+    # Organisations (labs/organisations/)
+    "organisations: add": Action(
+        "embassy_de",
+        lambda w: "/organisations/new/",
+        lambda w: {"name": "Stadt Köln", "slug": "stadt-koeln", "kind": "city", "country": "DE", "city": "Köln"},
+        {"organisations": 1},
+    ),
+    "organisations: edit": Action(
+        "org_member",
+        lambda w: f"/organisations/{w.organisation.slug}/edit/",
+        lambda w: {"name": "Hanze Ageing", "kind": "applied_sciences", "country": "NL", "city": "Groningen"},
+        {},
+    ),
+    "organisations: add a contact": Action(
+        "org_member",
+        lambda w: f"/organisations/{w.organisation.slug}/contacts/",
+        lambda w: {"name": "Eva Smit", "email": "eva@hanze.example", "opted_in": "on"},
+        {"organisation contacts": 1},
+    ),
+    "organisations: remove a contact": Action(
+        "org_member",
+        lambda w: f"/organisations/{w.organisation.slug}/contacts/{w.organisation_contact.pk}/remove/",
+        lambda w: {},
+        {"organisation contacts": -1},
+    ),
+    "organisations: invite a contact": Action(
+        "developer_a",
+        lambda w: f"/organisations/{w.organisation.slug}/contacts/{w.organisation_contact.pk}/invite/",
+        lambda w: {},
+        {"role invitations": 1, "mails": 1},
+    ),
+    "organisations: accept a member invitation": Action(
+        "invitee",
+        lambda w: f"/invitations/{role_invitation_token(w.org_invitation)}/",
+        lambda w: {},
+        {"organisation members": 1},
     ),
     # Portfolio and themes
     "portfolio: new item": Action(
@@ -312,6 +373,25 @@ ACTIONS: dict[str, Action] = {
         lambda w: "/staff/themes/new/",
         lambda w: {"slug": "circular-fashion", "name_en": "Circular fashion", "name_nl": "Circulaire mode"},
         {"themes": 1},
+    ),
+    # Saved searches (issue 16): the same list and filters saved again are the search saved already.
+    "saved search: save": Action(
+        "sme_owner",
+        lambda w: "/searches/new/",
+        lambda w: {"list": "opportunities", "query": "country=DE", "name": "Germany", "frequency": "daily"},
+        {"saved searches": 1},
+    ),
+    "saved search: rename": Action(
+        "sme_owner",
+        lambda w: f"/searches/{w.saved_search.pk}/edit/",
+        lambda w: {"name": "Renamed", "frequency": "weekly"},
+        {"renamed searches": 1},
+    ),
+    "saved search: delete": Action(
+        "sme_owner",
+        lambda w: f"/searches/{w.saved_search.pk}/delete/",
+        lambda w: {},
+        {"saved searches": -1},
     ),
     # Partner keys (the admin's pages): a second "Save" is the key issued a moment ago, not a second key.
     "api keys: issue": Action(
@@ -331,10 +411,82 @@ ACTIONS: dict[str, Action] = {
         lambda w: {"action": "revoke", "_selected_action": [w.partner_key.pk], "index": 0},
         {"revoked api keys": 1},
     ),
+    # Exchanges (exchanges/services.py): each locks the exchange row (or the person's, for a new draft).
+    "exchange: new": Action(
+        "developer_a",
+        lambda w: "/exchanges/new/",
+        lambda w: {
+            "kind": "theme_session",
+            "title_en": "Mobility session",
+            "description_en": "About safe cycling.",
+            "city": "Berlin",
+            "place_country": "DE",
+            "time_zone": "Europe/Berlin",
+            "local_start": "2031-05-04T09:00",
+            "local_end": "2031-05-04T13:00",
+            "capacity": "20",
+            "registration_deadline": "2031-05-01",
+            "audience": "companies",
+        },
+        {"exchanges": 1},
+    ),
+    "exchange: publish": Action(
+        "developer_a",
+        lambda w: f"/exchanges/{w.exchange_draft.pk}/step/",
+        lambda w: {"action": "publish"},
+        {"published exchanges": 1},
+    ),
+    "exchange: register": Action(
+        "sme_owner",
+        lambda w: f"/exchanges/{w.exchange_published.pk}/register/",
+        lambda w: {"participants": [w.sme_owner.pk], "motivation": "Safe routes to school."},
+        # the registration; its confirmation (a notification and its e-mail)
+        {"registrations": 1, "notifications": 1, "mails": 1},
+    ),
+    "exchange: cancel a registration": Action(
+        "sme_owner",
+        lambda w: f"/exchanges/registrations/{w.exchange_registration.pk}/cancel/",
+        lambda w: {},
+        {"cancelled registrations": 1, "registrations": -1},
+    ),
+    "exchange: calendar address": Action(
+        "sme_owner",
+        lambda w: "/exchanges/mine/calendar/",
+        lambda w: {"action": "create"},
+        {"calendar tokens": 1},
+    ),
 }
 
 
 # --- The objects the rows use ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved_search(sme_owner):
+    return SavedSearch.objects.create(user=sme_owner, list="opportunities", query="country=DE", name="Germany")
+
+
+@pytest.fixture
+def exchange_published(lab_a, developer_a):
+    from tests.exchanges.factories import ExchangeFactory
+
+    return ExchangeFactory(lab=lab_a, created_by=developer_a)
+
+
+@pytest.fixture
+def exchange_draft(lab_a, developer_a):
+    from tests.exchanges.factories import ExchangeFactory
+
+    return ExchangeFactory(lab=lab_a, created_by=developer_a, status=Exchange.Status.DRAFT)
+
+
+@pytest.fixture
+def exchange_registration(exchange_published, sme_owner):
+    from exchanges.services import registration_create
+
+    return registration_create(
+        user=sme_owner, exchange=exchange_published, participants=[sme_owner], motivation="Yes."
+    ).registration
 
 
 @pytest.fixture
@@ -435,6 +587,18 @@ def partner_key(admin_user):
         scopes=[],
         issued_by=admin_user,
     ).api_key
+
+
+@pytest.fixture
+def organisation_contact(organisation):
+    return OrganisationContact.objects.create(
+        organisation=organisation, name="Joost de Boer", email="joost@hanze.example", opted_in_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def org_invitation(organisation, invitee):
+    return RoleInvitation.objects.create(email=invitee.email, role="organisation_member", organisation=organisation)
 
 
 @pytest.fixture

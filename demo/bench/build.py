@@ -643,6 +643,7 @@ class _Builder:
                     "disputed_at",
                     "created_at",
                     "updated_at",
+                    "fee_recipient_name",
                 ],
             ),  # fmt: skip
             "outside wins": self._writer(
@@ -765,7 +766,7 @@ class _Builder:
             f"Design and pilot for {opportunity['client']}"[:300], opportunity["fee"],
             fee_for(value, opportunity["fee"]), state, developer.pk, 1, created, None, confirmed,
             "The value is lower than recorded (bench data)." if disputed else "", disputed, created,
-            confirmed or disputed or created,
+            confirmed or disputed or created, "",
         )  # fmt: skip
         ids[Deal] += 1
         self.deal_companies[company] = self.deal_companies.get(company, 0) + 1

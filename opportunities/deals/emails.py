@@ -8,8 +8,8 @@ from creativelabs.mail import send_templated_mail
 
 from ..models import Deal, Interest, Introduction, Notification
 from ..notifications.emails import unsubscribe_link
+from ..notifications.messages import MESSAGES
 from ..notifications.preferences import Category, wants_notification_email
-from ..notifications.services import MESSAGES
 from .links import DEAL_CONFIRMATION_MAX_AGE, deal_confirmation_url
 from .selectors import confirmation_recipients
 

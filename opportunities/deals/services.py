@@ -7,7 +7,6 @@ deal whose fee follows the fee rule (`fees`); the company confirms the value thr
 """
 
 import datetime
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -16,18 +15,18 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from creativelabs.celery import enqueue_on_commit
+from creativelabs.formats import Money, format_number, parse_number
 
 from ..interests.selectors import company_recipients
 from ..models import MAX_DEAL_VALUE, Deal, Interest, Introduction, Opportunity, Suggestion, SuggestionAction
 from ..notifications.services import notify
 from ..permissions import may_decide
 from ..suggestions.manual import suggestion_for_pair
-from .fees import CENT, fee_for
+from .fees import CENT, fee_for, fee_recipient_for
 from .links import check_confirmation_link
 from .selectors import introduction_refusal
 from .tasks import send_deal_confirmation_email, send_introduction_emails
 
-_AMOUNT = re.compile(r"^\d{1,10}(\.\d+)?$")
 RESEND_AFTER = datetime.timedelta(minutes=1)  # a new confirmation link at most this often
 
 
@@ -105,22 +104,24 @@ def introduce(
 
 def clean_amount(raw) -> Decimal:
     """A deal value from what a person typed: more than 0, at most 10⁹, at most two decimals."""
-    text = str(raw).strip().replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # a decimal comma, as Dutch and German write it
-    if not _AMOUNT.match(text):
-        raise DealError(_("Enter the amount in digits, such as 12500 or 12500.50, without thousands separators."))
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DealError(_("Enter the amount in digits, such as 12500 or 12500.50.")) from None
+        value = parse_number(raw)
+        if len(str(value).split(".")[0]) > 10:
+            raise ValueError("too many digits")
+    except (ValueError, InvalidOperation):
+        raise DealError(
+            _("Enter the amount in digits, such as %(example)s.") % {"example": format_number(Decimal("12500.50"))}
+        ) from None
     if value.as_tuple().exponent < -2 and value != value.quantize(CENT):
         raise DealError(_("Give the amount in whole cents: at most two decimals."))
     value = value.quantize(CENT)
     if value <= 0:
         raise DealError(_("The deal value must be more than 0."))
     if value > MAX_DEAL_VALUE:
-        raise DealError(_("The deal value can be at most 1,000,000,000. Check the amount for a typo."))
+        raise DealError(
+            _("The deal value can be at most %(maximum)s. Check the amount for a typo.")
+            % {"maximum": format_number(MAX_DEAL_VALUE, 0)}
+        )
     return value
 
 
@@ -200,7 +201,14 @@ def introduction_record_outcome(
     if outcome != Introduction.Outcome.WON:
         return None
 
-    fields = {**terms, "recorded_by": user, "state": Deal.State.AWAITING}
+    recipient = fee_recipient_for(introduction.interest.opportunity)
+    fields = {
+        **terms,
+        "recorded_by": user,
+        "state": Deal.State.AWAITING,
+        "fee_recipient": recipient,
+        "fee_recipient_name": recipient.name if recipient is not None else "",
+    }
     if deal is None:
         deal = Deal.objects.create(introduction=introduction, **fields)
     else:
@@ -291,7 +299,7 @@ def _notify_developers(deal: Deal, *, kind: str, **params) -> None:
         opportunity=opportunity,
         dedupe=f"{kind}:{deal.pk}:{deal.confirmation_round}",
         company=introduction.interest.company.name,
-        value=f"{deal.value} {deal.currency}",
-        fee=f"{deal.fee_amount} {deal.currency}",
+        value=Money(deal.value, deal.currency),
+        fee=Money(deal.fee_amount, deal.currency),
         **params,
     )

@@ -18,6 +18,7 @@ from labs.models import Lab
 from ..interests.selectors import answerable_interests
 from ..models import Deal
 from . import links, selectors, services
+from .fees import fee_recipient_label
 from .forms import DealFilterForm, DealResponseForm, IntroductionForm, OutcomeForm
 
 
@@ -25,7 +26,7 @@ def _interest_url(interest_id: int) -> str:
     return reverse("opportunities:interest_detail", kwargs={"pk": interest_id})
 
 
-@role_required("business_developer", "admin")
+@role_required("business_developer", "lab_partner", "admin")
 def introduce(request, pk: int):
     """The opportunity's Lab's business developers and admins: introduce the company to the local client."""
     interest = get_object_or_404(
@@ -51,7 +52,7 @@ def introduce(request, pk: int):
     return render(request, "opportunities/introduce.html", {"interest": interest, "form": form})
 
 
-@role_required("business_developer", "admin")
+@role_required("business_developer", "lab_partner", "admin")
 def record_outcome(request, pk: int):
     """The opportunity's Lab's business developers and admins: won (with the deal), lost or stalled."""
     introduction = get_object_or_404(
@@ -87,7 +88,7 @@ def record_outcome(request, pk: int):
 
 
 @require_POST
-@role_required("business_developer", "admin")
+@role_required("business_developer", "lab_partner", "admin")
 def deal_resend(request, pk: int):
     """The opportunity's Lab's developers and admins: send a new confirmation link; older ones stop working."""
     deal = get_object_or_404(selectors.manageable_deals(request.user).select_related("introduction"), pk=pk)
@@ -157,7 +158,7 @@ def _overview(request):
     return form, rows
 
 
-@role_required("business_developer", "embassy_staff", "admin")
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 def deal_overview(request):
     """Business developers (their Lab), embassy staff (their country's Labs), admins (all): deals and fees."""
     form, rows = _overview(request)
@@ -181,6 +182,8 @@ def _scope_label(roles) -> str:
         return _("All Labs of the programme")
     if roles.business_developer:
         return roles.business_developer.lab.name
+    if roles.embassy_staff is None:
+        return _("The opportunities of %(company)s as a Lab partner") % {"company": roles.membership.company.name}
     return _("The Labs in %(country)s") % {"country": roles.embassy_staff.post.country.name}
 
 
@@ -195,6 +198,7 @@ CSV_HEADER = [
     "currency",
     "fee_percentage",
     "fee_amount",
+    "fee_recipient",
     "state",
     "confirmed_at",
 ]
@@ -208,7 +212,7 @@ def csv_safe(value) -> str:
     return text
 
 
-@role_required("business_developer", "embassy_staff", "admin")
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 @never_store
 def deal_export(request):
     """Who may see the overview: its deals, with the same filters, as CSV."""
@@ -236,6 +240,7 @@ def deal_export(request):
                 deal.currency,
                 deal.fee_percentage,
                 deal.fee_amount,
+                fee_recipient_label(deal),
                 deal.state,
                 deal.confirmed_at.isoformat() if deal.confirmed_at else "",
             )

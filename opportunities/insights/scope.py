@@ -1,7 +1,7 @@
 """Whose figures the dashboard counts: the viewer's scope (`InsightScope`) and, narrowed by the filters, the
 rows of each kind the figures are counted on (`Selection`). The rules are in `selectors`' docstring."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
@@ -96,6 +96,8 @@ class Selection:
 
     scope: InsightScope
     filters: Filters
+    # Figures several tables share, counted once per selection (`groups.group_figures`).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def opportunity_q(self, path: str = "") -> Q:
         """Opportunities reached through `path` in scope and inside the filters (not the period)."""

@@ -32,6 +32,7 @@ deal's creation and the confirmation), over the pairs that have both dates in th
 """
 
 import datetime
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -51,6 +52,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
@@ -58,8 +60,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import roles_of
-from companies.models import Company, Discipline, PortfolioItem
-from labs.models import Theme
+from companies.models import Company, PortfolioItem
 
 from ..models import (
     Deal,
@@ -71,6 +72,7 @@ from ..models import (
     SuggestionAction,
     open_for_interest_q,
 )
+from . import groups
 from .forms import Filters
 from .scope import Selection, complete_profile_q, selection, with_completeness
 from .tables import Column, Row, Table
@@ -293,14 +295,17 @@ def _funnel_sql(opportunity_sql: str) -> str:
     # opportunities' SQL is Django's, its parameters passed separately.
     pairs = f"""
         WITH opp (oid) AS ({opportunity_sql}),
+        acts AS (
+            SELECT a.suggestion_id, MIN(a.created_at) AS first_action_at,
+                MIN(a.created_at) FILTER (WHERE a.action = '{shortlisted}') AS shortlisted_at,
+                MIN(a.created_at) FILTER (WHERE a.action = '{invited}') AS invited_at
+            FROM {action} a GROUP BY a.suggestion_id
+        ),
         sugg AS (
             SELECT s.opportunity_id, s.company_id, s.decision, s.computed_at,
-                (SELECT MIN(a.created_at) FROM {action} a WHERE a.suggestion_id = s.id) AS first_action_at,
-                (SELECT MIN(a.created_at) FROM {action} a
-                    WHERE a.suggestion_id = s.id AND a.action = '{shortlisted}') AS shortlisted_at,
-                (SELECT MIN(a.created_at) FROM {action} a
-                    WHERE a.suggestion_id = s.id AND a.action = '{invited}') AS invited_at
-            FROM {suggestion} s WHERE s.opportunity_id IN (SELECT oid FROM opp)
+                acts.first_action_at, acts.shortlisted_at, acts.invited_at
+            FROM {suggestion} s LEFT JOIN acts ON acts.suggestion_id = s.id
+            WHERE s.opportunity_id IN (SELECT oid FROM opp)
         ),
         intr AS (
             SELECT i.opportunity_id, i.company_id, i.created_at AS interest_at, n.created_at AS introduced_at,
@@ -380,7 +385,7 @@ def funnel(sel: Selection) -> Table:
     return Table(key="funnel", title=_("From suggestion to confirmed deal"), columns=columns, rows=tuple(rows))
 
 
-# --- Per country, Lab, theme and discipline -------------------------------------------------------------
+# --- Per country, Lab, theme and discipline (`groups`) ---------------------------------------------------
 
 
 def _subquery_count(queryset):
@@ -388,123 +393,24 @@ def _subquery_count(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _subquery_sum(queryset, field: str):
-    output = DecimalField(max_digits=16, decimal_places=2)
-    summed = queryset.order_by().annotate(_s=Func(F(field), function="SUM", output_field=output)).values("_s")
-    return Coalesce(Subquery(summed, output_field=output), Value(Decimal("0.00"), output_field=output))
-
-
-def _member_q(dimension: str, path: str) -> Q:
-    """The rows whose opportunity (through `path`) belongs to the outer query's group."""
-    if dimension == "country":
-        return Q(**{f"{path}lab__country_id": OuterRef("pk")})
-    if dimension == "lab":
-        return Q(**{f"{path}lab_id": OuterRef("pk")})
-    group = OuterRef(OuterRef("pk"))
-    if dimension == "theme":
-        return Q(**{f"{path}pk__in": ThemeLink.objects.filter(theme_id=group).values("opportunity_id")})
-    return Q(**{f"{path}pk__in": RequiredLink.objects.filter(discipline_id=group).values("opportunity_id")}) | Q(
-        **{f"{path}pk__in": NiceLink.objects.filter(discipline_id=group).values("opportunity_id")}
-    )
-
-
-def _group_columns(label: str) -> tuple[Column, ...]:
-    return (
-        Column("group", label),
-        Column("opportunities", _("Opportunities"), numeric=True),
-        Column("published", _("Published"), numeric=True),
-        Column("interests", _("Expressions of interest"), numeric=True),
-        Column("introductions", _("Introductions"), numeric=True),
-        Column("deals", _("Deals won"), numeric=True),
-        Column("confirmed", _("Deals confirmed"), numeric=True),
-        *(Column(f"fees_{code}", _("Fees %(currency)s") % {"currency": code}, numeric=True) for code in CURRENCIES),
-    )
-
-
-def _group_table(sel: Selection, dimension: str, groups, key: str, title: str, label: str, link) -> Table:
-    period = sel.period
-    opportunities = sel.opportunities()
-    deals = sel.deals().filter(period.date_q("closed_on"))
-    deal_path = "introduction__interest__opportunity__"
-    annotations = {
-        "n_opportunities": _subquery_count(opportunities.filter(_member_q(dimension, ""), period.q("created_at"))),
-        "n_published": _subquery_count(
-            opportunities.filter(_member_q(dimension, ""), period.q("published_at"), published_at__isnull=False)
-        ),
-        "n_interests": _subquery_count(
-            sel.interests().filter(_member_q(dimension, "opportunity__"), period.q("created_at"))
-        ),
-        "n_introductions": _subquery_count(
-            sel.introductions().filter(_member_q(dimension, "interest__opportunity__"), period.q("created_at"))
-        ),
-        "n_deals": _subquery_count(deals.filter(_member_q(dimension, deal_path))),
-        "n_confirmed": _subquery_count(deals.filter(_member_q(dimension, deal_path), state=Deal.State.CONFIRMED)),
-        **{
-            f"fees_{code}": _subquery_sum(deals.filter(_member_q(dimension, deal_path), currency=code), "fee_amount")
-            for code in CURRENCIES
-        },
-    }
-    names = ["opportunities", "published", "interests", "introductions", "deals", "confirmed"]
-    rows = []
-    for group in groups.annotate(**annotations):
-        values = {"group": str(group), **{name: getattr(group, f"n_{name}") for name in names}}
-        values.update({f"fees_{code}": getattr(group, f"fees_{code}") for code in CURRENCIES})
-        if not any(values[name] for name in names):
-            continue  # a theme or discipline with nothing on it
-        # The opportunity list has no dates: only an all-time count is the list behind it.
-        unbounded = period.start is None and period.end is None
-        rows.append(Row(values=values, links={"published": link(group)} if unbounded else {}))
-    return Table(key=key, title=title, columns=_group_columns(label), rows=tuple(rows))
-
-
 def _narrowed(sel: Selection, **params) -> str:
     return opportunity_list_url(sel, **params)
 
 
 def per_country(sel: Selection) -> Table:
-    countries = sel.scope.countries()
-    if sel.filters.country is not None:
-        countries = countries.filter(pk=sel.filters.country.pk)
-    return _group_table(
-        sel,
-        "country",
-        countries,
-        "per_country",
-        _("Per focus country"),
-        _("Country"),
-        lambda country: _narrowed(sel, country=country.code),
-    )
+    return groups.per_country(sel, _narrowed)
 
 
 def per_lab(sel: Selection) -> Table:
-    labs = sel.scope.labs()
-    if sel.filters.lab is not None:
-        labs = labs.filter(pk=sel.filters.lab.pk)
-    return _group_table(sel, "lab", labs, "per_lab", _("Per Lab"), _("Lab"), lambda lab: _narrowed(sel, lab=lab.slug))
+    return groups.per_lab(sel, _narrowed)
 
 
 def per_theme(sel: Selection) -> Table:
-    themes = Theme.objects.all()
-    if sel.filters.theme is not None:
-        themes = themes.filter(pk=sel.filters.theme.pk)
-    return _group_table(
-        sel, "theme", themes, "per_theme", _("Per theme"), _("Theme"), lambda theme: _narrowed(sel, theme=theme.slug)
-    )
+    return groups.per_theme(sel, _narrowed)
 
 
 def per_discipline(sel: Selection) -> Table:
-    disciplines = Discipline.objects.all()
-    if sel.filters.discipline is not None:
-        disciplines = disciplines.filter(pk=sel.filters.discipline.pk)
-    return _group_table(
-        sel,
-        "discipline",
-        disciplines,
-        "per_discipline",
-        _("Per discipline"),
-        _("Discipline"),
-        lambda discipline: _narrowed(sel, discipline=discipline.slug),
-    )
+    return groups.per_discipline(sel, _narrowed)
 
 
 # --- Per month --------------------------------------------------------------------------------------------
@@ -590,8 +496,13 @@ class WorkList:
 
 
 def _work_list(queryset, key: str, title: str, columns, row) -> WorkList:
-    total = queryset.count()
-    rows = tuple(row(item) for item in queryset[:WORK_LIST_SIZE])
+    # The first rows and, with each, the count of all (a window over the whole result): one query, not a
+    # count and then the same query again for the page.
+    items = list(queryset.annotate(_total=Window(Count("*")))[:WORK_LIST_SIZE])
+    total = 0
+    if items:
+        total = items[0]["_total"] if isinstance(items[0], dict) else items[0]._total
+    rows = tuple(row(item) for item in items)
     return WorkList(table=Table(key=key, title=title, columns=columns, rows=rows), total=total)
 
 
@@ -675,19 +586,14 @@ def awaiting_deals(sel: Selection) -> WorkList:
 
 def incomplete_companies(sel: Selection) -> WorkList:
     """Companies with an incomplete profile that are suggested for an opportunity open for interest."""
-    open_suggestions = sel.suggestions().filter(open_for_interest_q("opportunity__")).values("company_id")
+    # Counted per company over the open suggestions (one GROUP BY), not a count per company in scope.
+    incomplete = with_completeness(sel.companies()).exclude(complete_profile_q()).values("pk")
     queryset = (
-        with_completeness(sel.companies())
-        .filter(pk__in=open_suggestions)
-        .exclude(complete_profile_q())
-        .annotate(
-            open_matches=_subquery_count(
-                Suggestion.objects.filter(
-                    sel.opportunity_q("opportunity__"), open_for_interest_q("opportunity__"), company_id=OuterRef("pk")
-                )
-            )
-        )
-        .order_by("-open_matches", "name", "pk")
+        sel.suggestions()
+        .filter(open_for_interest_q("opportunity__"), company_id__in=incomplete)
+        .values("company_id", "company__name", "company__slug")
+        .annotate(open_matches=Count("pk"))
+        .order_by("-open_matches", "company__name", "company_id")
     )
     columns = (Column("company", _("Company")), Column("open_matches", _("Open opportunities matched"), numeric=True))
     return _work_list(
@@ -696,7 +602,8 @@ def incomplete_companies(sel: Selection) -> WorkList:
         _("Companies with an incomplete profile that match open opportunities"),
         columns,
         lambda c: Row(
-            values={"company": c.name, "open_matches": c.open_matches}, links={"company": c.get_absolute_url()}
+            values={"company": c["company__name"], "open_matches": c["open_matches"]},
+            links={"company": reverse("companies:detail", kwargs={"slug": c["company__slug"]})},
         ),
     )
 
@@ -739,10 +646,20 @@ class Dashboard:
     work_lists: dict[str, WorkList]
 
 
-def dashboard(user, filters: Filters) -> Dashboard:
+class TooSlow(Exception):
+    """The dashboard did not fit in the time it was given (`summaries.counted_within`)."""
+
+
+def dashboard(user, filters: Filters, *, deadline: float | None = None) -> Dashboard:
+    """Every table and work list; with a `deadline` (a `time.monotonic()` value), `TooSlow` once it passed."""
     sel = selection(user, filters)
-    return Dashboard(
-        scope_label=sel.scope.label(),
-        tables={key: build(sel) for key, build in TABLES.items()},
-        work_lists={key: build(sel) for key, build in WORK_LISTS.items()},
-    )
+
+    def built(builders: dict) -> dict:
+        out = {}
+        for key, build in builders.items():
+            if deadline is not None and time.monotonic() > deadline:
+                raise TooSlow(key)
+            out[key] = build(sel)
+        return out
+
+    return Dashboard(scope_label=str(sel.scope.label()), tables=built(TABLES), work_lists=built(WORK_LISTS))

@@ -1,11 +1,12 @@
 """The staff dashboard: the programme's figures in the viewer's scope, narrowed by filters in the URL."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
 from accounts.roles import role_required
 
-from . import charts, selectors
+from . import charts, selectors, summaries
 from .exports import FORMATS, table_response
 from .forms import InsightFilterForm
 from .scope import insight_scope
@@ -18,10 +19,17 @@ def dashboard(request):
     if filters is None:
         # A filter outside the viewer's scope, or a date that is not one: say so, show no figures.
         return render(request, "insights/dashboard.html", {"form": form, "scope_label": form.scope.label()}, status=400)
-    board = selectors.dashboard(request.user, filters)
+    view = summaries.dashboard_view(request.user, filters, request.GET)
+    if view.pending:
+        # Too slow to count in a request: the worker counts it; the page says so and looks again.
+        context = {"form": form, "scope_label": form.scope.label(), "pending": True}
+        return render(request, "insights/dashboard.html", context)
+    board = view.board
     tables = board.tables
     context = {
         "form": form,
+        "counted_at": view.counted_at,
+        "refresh_minutes": settings.INSIGHTS_SUMMARY_MAX_AGE // 60,
         "scope_label": board.scope_label,
         "tables": tables,
         "work_lists": board.work_lists,
@@ -49,7 +57,12 @@ def dashboard_export(request, key: str, fmt: str):
     form, filters = _filters(request)
     if filters is None:
         return render(request, "insights/dashboard.html", {"form": form, "scope_label": form.scope.label()}, status=400)
-    table = selectors.dashboard_table(request.user, filters, key)
+    # A view too slow for a request has kept figures: the export writes those, as the page shows them.
+    kept = summaries.kept_board(request.user, request.GET)
+    if kept is not None:
+        table = kept.tables[key] if key in kept.tables else kept.work_lists[key].table
+    else:
+        table = selectors.dashboard_table(request.user, filters, key)
     return table_response(table, fmt, f"insights-{key}")
 
 

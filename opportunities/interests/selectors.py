@@ -44,11 +44,12 @@ def decidable_suggestions(user):
 
 
 def lab_recipients(opportunity: Opportunity):
-    """Who hears about expressions: the Lab's business developers and the opportunity's contacts."""
-    return User.objects.filter(
-        Q(business_developer__lab_id=opportunity.lab_id) | Q(business_developer__contact_for=opportunity),
-        is_active=True,
-    ).distinct()
+    """Who hears about expressions: the Lab's business developers, the opportunity's contacts, and the
+    members of the Lab partner it was posted for while the partnership is current."""
+    who = Q(business_developer__lab_id=opportunity.lab_id) | Q(business_developer__contact_for=opportunity)
+    if opportunity.partner_id is not None and opportunity.partner.is_current():
+        who |= Q(membership__company_id=opportunity.partner.company_id)
+    return User.objects.filter(who, is_active=True).distinct()
 
 
 def company_recipients(company: Company):

@@ -45,7 +45,7 @@ def _suggestion_anchor(suggestion: Suggestion) -> str:
 
 
 @require_POST
-@role_required("business_developer", "admin")
+@role_required("business_developer", "lab_partner", "admin")
 def suggestion_decide(request, pk: int, action: str):
     """The opportunity's Lab's business developers and admins: shortlist, dismiss, invite or undo."""
     if action not in services.ACTIONS:
@@ -68,7 +68,7 @@ def suggestion_decide(request, pk: int, action: str):
     return redirect(_suggestion_anchor(suggestion))
 
 
-@role_required("business_developer", "admin")
+@role_required("business_developer", "lab_partner", "admin")
 def suggestion_add(request, pk: int):
     """The opportunity's Lab's business developers and admins: find a company and shortlist it by hand."""
     opportunity = get_object_or_404(selectors.decidable_opportunities(request.user).select_related("lab"), pk=pk)
@@ -221,7 +221,7 @@ def interest_withdraw(request, membership, pk: int):
 
 
 @require_POST
-@role_required("business_developer", "admin")
+@role_required("business_developer", "lab_partner", "admin")
 def interest_reply(request, pk: int):
     """The opportunity's Lab's business developers and admins: answer an expression of interest."""
     interest = get_object_or_404(selectors.answerable_interests(request.user), pk=pk)

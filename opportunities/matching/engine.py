@@ -136,7 +136,7 @@ __all__ = [
     "stored_parts",
 ]
 
-ENGINE_VERSION = "2"  # bump when scoring changes: stored suggestions record it
+ENGINE_VERSION = "3"  # bump when scoring changes: stored suggestions record it
 
 
 class Engine:

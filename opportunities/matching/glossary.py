@@ -67,6 +67,10 @@ KEPT_STOP_WORDS: dict[str, frozenset[str]] = {
 }  # words of a stop-word list that carry meaning in this domain ("serious games", "older people")
 MARKER_WORDS: dict[str, frozenset[str]] = {lang: frozenset(data["markers"]) for lang, data in _LANGUAGES.items()}
 GENERIC_WORDS: dict[str, frozenset[str]] = {lang: frozenset(data["generic"]) for lang, data in _LANGUAGES.items()}
+# Words that stay in scoring but explain no fit when shown as a shared term (any language's list counts).
+UNEXPLAINING_WORDS: frozenset[str] = frozenset(
+    word for data in _LANGUAGES.values() for word in data.get("unexplaining", ())
+)
 LINKING: dict[str, tuple[str, ...]] = {
     lang: tuple(data["linking"]) for lang, data in _LANGUAGES.items() if "linking" in data
 }  # compound linking letters, tried in this order
@@ -98,3 +102,40 @@ def country_name(code: str) -> str:
 
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code.lower(), code)
+
+
+# --- Shared terms in the reader's language ---------------------------------------------------------------
+
+# English concept words -> the first word of a language's glossary that stands for them (file order).
+_READER_WORDS: dict[str, dict[str, str]] = {}
+for _language, _words in (("nl", NL), ("de", DE)):
+    _reverse: dict[str, str] = {}
+    for _word, _concepts in _words.items():
+        _reverse.setdefault(_concepts, _word)
+    _READER_WORDS[_language] = _reverse
+
+
+def explains(term: str) -> bool:
+    """Whether a shared term says something about the fit (not a generic word such as "experience")."""
+    word = term.strip().lower()
+    return bool(word) and word not in UNEXPLAINING_WORDS and not any(word in words for words in GENERIC_WORDS.values())
+
+
+def term_for_reader(term: str, language: str) -> str:
+    """A shared term as a reader of `language` ("en", "nl", "de") would say it, where the glossary bridges
+    it: an English word shown to a Dutch reader becomes the Dutch word of its entry ("exhibition" ->
+    "tentoonstelling"), a Dutch or German word shown to an English reader its English concept words
+    ("fietsveiligheid" -> "cycling safety"). Anything else stays as written."""
+    word = term.strip().lower()
+    language = (language or "en").split("-")[0].lower()
+    if language == "en":
+        bridged = NL.get(word) or DE.get(word)
+        return bridged if bridged and bridged != word else term
+    reverse = _READER_WORDS.get(language)
+    if reverse is None or word in GLOSSARIES.get(language, {}):
+        return term
+    concept = EN.get(word, word)
+    for candidate in (concept, concept[:-1] if concept.endswith("s") else None):
+        if candidate and candidate in reverse:
+            return reverse[candidate]
+    return term

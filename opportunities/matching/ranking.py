@@ -37,8 +37,17 @@ def compute(index, per_opportunity: int, per_company: int) -> Computation:
         index.timings["scoring: block pass"] = wall * share
         index.timings["top-k: block pass"] = wall * (1 - share)
         index.timings["candidates"] = len(o)
-        if not len(o):
-            return Computation(index, empty, empty, {}, empty, empty)
+        return rank_candidates(index, o, c, per_opportunity, per_company)
+
+
+def rank_candidates(index, o: np.ndarray, c: np.ndarray, per_opportunity: int, per_company: int) -> Computation:
+    """Exact scores of the candidate pairs (opportunity rows `o`, company rows `c`, each pair once) and the
+    top-k on each side. Any candidate set that holds each side's true top-k gives the same kept pairs: the
+    block pass's, or the union of the shards' (`suggestions.sharded`)."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(o):
+        return Computation(index, empty, empty, {}, empty, empty)
+    with _paused_gc():
         clock = time.perf_counter()
         scored = score_pairs(index, o, c)
         index.timings["scoring: exact"] = time.perf_counter() - clock

@@ -232,9 +232,12 @@ class _BlockPass:
         return result
 
 
-def candidates(index, per_opportunity: int, per_company: int) -> tuple[np.ndarray, np.ndarray, list]:
+def candidates(
+    index, per_opportunity: int, per_company: int, rows: tuple[int, int] | None = None
+) -> tuple[np.ndarray, np.ndarray, list]:
     """Candidate pairs (opportunity rows, company rows) of a `MatchIndex` from the block pass, and the
-    (scoring, selecting) thread seconds of each block."""
+    (scoring, selecting) thread seconds of each block. `rows`: only opportunity rows start:stop (a shard),
+    each still against every company; the companies' tops are then those of the shard."""
     block_pass = _BlockPass(index)
     margin_o = LARGE_CANDIDATE_MARGIN["opportunity"] if block_pass.large else CANDIDATE_MARGIN
     margin_c = LARGE_CANDIDATE_MARGIN["company"] if block_pass.large else CANDIDATE_MARGIN
@@ -242,7 +245,8 @@ def candidates(index, per_opportunity: int, per_company: int) -> tuple[np.ndarra
     top = _CompanyTop(index.n_c, per_company + margin_c) if per_company else None
     n_items = len(index.item_ids)
     block = max(1, min(1024, BLOCK_CELLS // max(index.n_c, 1 if block_pass.large else n_items, 1)))
-    starts = list(range(0, index.n_o, block))
+    first, last = rows if rows is not None else (0, index.n_o)
+    starts = list(range(first, min(last, index.n_o), block))
     found_o, found_c = [], []
 
     def consume(result) -> None:
@@ -253,7 +257,7 @@ def candidates(index, per_opportunity: int, per_company: int) -> tuple[np.ndarra
             top.add(*result["company"])
 
     def run(start):
-        return block_pass.candidates(start, min(start + block, index.n_o), k_opportunity, top)
+        return block_pass.candidates(start, min(start + block, last, index.n_o), k_opportunity, top)
 
     try:
         if WORKERS > 1 and len(starts) > 2:

@@ -10,11 +10,42 @@ import smtplib
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from creativelabs.mail import Unsubscribe, send_templated_mail
 
 from ..models import Notification
 from .preferences import Category, category_of, unsubscribe_url, wants_notification_email
+
+# What a notification e-mail's subject says, by kind: what happened, then the opportunity's title.
+SUBJECTS = {
+    "match": _("A new opportunity for your company"),
+    "submitted": _("Submitted for your review"),
+    "sent_back": _("Sent back to you"),
+    "rejected": _("Not published"),
+    "published": _("Published"),
+    "reminder": _("Deadline coming up"),
+    "invited": _("You are invited to express interest"),
+    "suggestion_invited": _("You are invited to express interest"),
+    "suggestion_invited_note": _("You are invited to express interest"),
+    "interest_new": _("New expression of interest"),
+    "interest_received": _("New expression of interest"),
+    "interest_withdrawn": _("Interest withdrawn"),
+    "interest_replied": _("Your expression of interest has been answered"),
+    "interest_replied_reason": _("Your expression of interest has been answered"),
+    "interest_reminder_5": _("An expression of interest waits for your answer"),
+    "interest_reminder_7": _("Your answer is due today"),
+    "introduced": _("You have been introduced"),
+    "introduction_mailed": _("Introduction e-mail sent"),
+    "deal_confirm": _("Please confirm the deal"),
+    "deal_confirmed": _("Deal confirmed"),
+    "deal_disputed": _("Deal disputed"),
+}
+
+
+def notification_subject(kind: str):
+    """The subject's first part for a notification of this kind (a general one for a kind not listed)."""
+    return SUBJECTS.get(kind) or _("News from Creative Labs")
 
 
 def unsubscribe_link(user, category: str) -> Unsubscribe:
@@ -38,7 +69,11 @@ def notification_send_email(*, notification_id: int) -> None:
         send_templated_mail(
             "notification",
             to=[notification.user.email],
-            context={"notification": notification, "opportunity": notification.opportunity},
+            context={
+                "notification": notification,
+                "opportunity": notification.opportunity,
+                "subject": notification_subject(notification.kind),
+            },
             language=notification.user.preferred_language,
             unsubscribe=unsubscribe_link(notification.user, category_of(notification.kind)),
         )

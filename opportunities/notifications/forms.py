@@ -10,7 +10,14 @@ class NotificationPreferenceForm(forms.ModelForm):
 
     class Meta:
         model = NotificationPreference
-        fields = ["match_alerts", "status_emails", "lab_digest", "opportunity_emails", "other_emails"]
+        fields = [
+            "match_alerts",
+            "status_emails",
+            "lab_digest",
+            "opportunity_emails",
+            "saved_search_emails",
+            "other_emails",
+        ]
         widgets = {"match_alerts": forms.RadioSelect}
 
     def __init__(self, *args, categories: list[str], **kwargs):

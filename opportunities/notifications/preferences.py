@@ -23,6 +23,7 @@ class Category(models.TextChoices):
     STATUS = "status", gettext_lazy("expressions of interest, introductions and deals")
     LAB_DIGEST = "lab_digest", gettext_lazy("the daily digest for your Lab")
     OPPORTUNITIES = "opportunities", gettext_lazy("reviews and deadlines of opportunities")
+    SAVED_SEARCHES = "saved_searches", gettext_lazy("alerts of your saved searches")
     OTHER = "other", gettext_lazy("other notifications")
 
 
@@ -32,6 +33,7 @@ CATEGORY_FIELDS = {
     Category.STATUS: "status_emails",
     Category.LAB_DIGEST: "lab_digest",
     Category.OPPORTUNITIES: "opportunity_emails",
+    Category.SAVED_SEARCHES: "saved_search_emails",
     Category.OTHER: "other_emails",
 }
 
@@ -62,7 +64,13 @@ KIND_CATEGORIES = {
     "deal_confirm": Category.STATUS,
     "deal_confirmed": Category.STATUS,
     "deal_disputed": Category.STATUS,
+    # What newly matches a saved search (opportunities/searches/): e-mailed at once for "immediately";
+    # the daily and weekly ones are told in one e-mail per run, so their notifications are not e-mailed.
+    "saved_search": Category.SAVED_SEARCHES,
+    "saved_search_listed": Category.SAVED_SEARCHES,
 }
+# Kinds whose e-mail is a list sent by their own job, not one e-mail per notification.
+LISTED_KINDS = {"saved_search_listed"}
 # Kinds added later without a line above still land where their name says they belong.
 KIND_PREFIX_CATEGORIES = (
     ("interest", Category.STATUS),
@@ -100,7 +108,7 @@ def wants_notification_email(user: User, kind: str) -> bool:
     A "match" notification is e-mailed only to those who chose "immediately"; the weekly digest
     tells the others.
     """
-    if not user.is_active:
+    if not user.is_active or kind in LISTED_KINDS:
         return False
     preference = preference_of(user)
     category = category_of(kind)
@@ -121,6 +129,7 @@ def visible_categories(user: User) -> list[str]:
         categories.append(Category.LAB_DIGEST)
     if roles.is_business_developer or roles.is_embassy_staff or roles.is_admin:
         categories.append(Category.OPPORTUNITIES)
+    categories.append(Category.SAVED_SEARCHES)
     categories.append(Category.OTHER)
     return categories
 

@@ -2,67 +2,38 @@
 
 A notification row is written in the same transaction as the event it tells about; the
 e-mail is enqueued after commit and marks the row when sent, so a retried task sends once.
+
+A notification is kept as its kind (a key of `MESSAGES`) and its parameters (`params.py`: dates,
+amounts and labels as data) and put into words by `notification_text` whenever it is shown, in the
+reader's language: the page's, or the recipient's preferred language in an e-mail. `message` holds
+the words as first written, in the recipient's language: what rows from before the parameters say.
 """
 
-import datetime
-
 from django.db.models import Q
-from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, override
+from django.utils.translation import override
 
 from accounts.models import User
 from creativelabs.celery import enqueue_on_commit
 
-from ..models import Notification, Opportunity, OpportunityEvent
+from ..models import Notification, Opportunity
 from .emails import send_notification_email
-
-MESSAGES = {
-    "submitted": _("“%(title)s” was submitted for review."),
-    OpportunityEvent.Action.SENT_BACK: _("“%(title)s” was sent back: %(note)s"),
-    OpportunityEvent.Action.REJECTED: _("“%(title)s” was rejected: %(note)s"),
-    OpportunityEvent.Action.PUBLISHED: _("“%(title)s” is published."),
-    "reminder": ngettext_lazy(
-        "“%(title)s” closes for expressions of interest in %(days)d day, on %(deadline)s.",
-        "“%(title)s” closes for expressions of interest in %(days)d days, on %(deadline)s.",
-        "days",
-    ),
-    # A new well-matched opportunity for the company (notifications/alerts.py)
-    "match": _("New for your company: “%(title)s” in %(city)s (match: %(band)s)."),
-    # Suggestions and expressions of interest
-    "suggestion_invited": _("You are invited to express interest in “%(title)s”."),
-    "suggestion_invited_note": _("You are invited to express interest in “%(title)s”: %(note)s"),
-    "interest_new": _("%(company)s expressed interest in “%(title)s”."),
-    "interest_withdrawn": _("%(company)s withdrew its interest in “%(title)s”."),
-    "interest_replied": _("Your interest in “%(title)s” has been answered: %(reply)s."),
-    "interest_replied_reason": _("Your interest in “%(title)s” has been answered: %(reply)s — %(reason)s"),
-    "interest_reminder_5": _("%(company)s's interest in “%(title)s” waits for your answer; please reply by %(due)s."),
-    "interest_reminder_7": _("Your answer to %(company)s's interest in “%(title)s” is due today (%(due)s)."),
-    # Introductions and deals
-    "introduced": _(
-        "%(company)s has been introduced to the client for “%(title)s”. "
-        "The client's contact details are on your expression of interest."
-    ),
-    "deal_confirm": _(
-        "Please confirm the deal for “%(title)s”: the link is in your e-mail and on your company's opportunities page."
-    ),
-    "introduction_mailed": _("The introduction e-mail for “%(title)s” went to %(recipient)s."),
-    "deal_confirmed": _("%(company)s confirmed the deal for “%(title)s”: %(value)s, fee %(fee)s."),
-    "deal_disputed": _("%(company)s disputes the deal for “%(title)s” (%(value)s): %(note)s"),
-}
+from .messages import MESSAGES, notification_text, render_message  # noqa: F401 (the messages' home)
+from .params import encode
 
 
 def notify(*, users, kind: str, opportunity: Opportunity, dedupe: str | None = None, **params) -> list[Notification]:
+    """Tell `users` about `opportunity` with the message `MESSAGES[kind]` % params.
+
+    Parameters may be text, numbers, dates, `creativelabs.formats.Money` and lazy labels; each
+    reader sees them in their own language and format. `opportunity` may be None for a message about
+    something else (an exchange): then `title` is one of the parameters."""
+    title = {"title": opportunity.title} if opportunity is not None else {}
+    stored = {**title, **{name: encode(value) for name, value in params.items()}}
     created = []
     for user in users:
         with override(user.preferred_language):
-            # Dates are formatted in the reader's language too, not the worker's.
-            values = {
-                name: date_format(value) if isinstance(value, datetime.date) else value
-                for name, value in params.items()
-            }
-            message = str(MESSAGES[kind] % {"title": opportunity.title, **values})
-        fields = {"user": user, "kind": kind, "opportunity": opportunity, "message": message[:300]}
+            message = render_message(kind, stored)
+        fields = {"user": user, "kind": kind, "opportunity": opportunity, "message": message[:300], "params": stored}
         if dedupe:
             # get_or_create, not exists() then create(): two runs at once still make one row, without an error.
             notification, is_new = Notification.objects.get_or_create(dedupe_key=f"{dedupe}:{user.pk}", defaults=fields)

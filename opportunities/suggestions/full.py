@@ -2,6 +2,7 @@
 `storage`), never two at once (`full_recompute_lock`). It builds the processed corpus this process keeps
 for its incremental recomputes (`corpus`), and deletes the queue entries it covered (`entries`)."""
 
+import datetime
 import logging
 import time
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from companies.models import Company
 
-from ..models import FullRecompute, MatchQueue, Opportunity, Suggestion
+from ..models import FullRecompute, MatchQueue, Opportunity, ShardedRecompute, Suggestion
 from .corpus import (
     CACHE,
     PER_COMPANY,
@@ -35,6 +36,10 @@ FULL_LOCK_KEY = "matching:full-recompute"  # the same elsewhere (SQLite, one pro
 FULL_LOCK_SECONDS = 30 * 60
 
 
+# A sharded run (`sharded`) that has not committed this long after it started is taken for lost (its
+# callback gone): it no longer holds off other full recomputes or the incremental path.
+RUN_LEASE = datetime.timedelta(hours=1)
+
 LOCKED = -1  # what `recompute_full` returns when another full recompute holds the lock
 
 
@@ -42,10 +47,19 @@ def recompute_full(engine=None, *, timings: dict | None = None) -> int:
     """Every open opportunity against every company; returns the number of pairs kept (`LOCKED`: another
     full recompute is running, nothing was done). `timings` receives seconds per phase (see `match_bench`)."""
     with full_recompute_lock() as acquired:
-        if not acquired:
+        if not acquired or active_run() is not None:
             logger.info("A full recompute is already running; this one did not run.")
             return LOCKED
         return _recompute_full(engine or new_engine(), timings if timings is not None else {})
+
+
+def active_run() -> ShardedRecompute | None:
+    """The sharded run between its read and its commit, if any (one older than `RUN_LEASE` is taken for lost)."""
+    return (
+        ShardedRecompute.objects.filter(state=ShardedRecompute.State.RUNNING, started_at__gt=timezone.now() - RUN_LEASE)
+        .defer("documents")
+        .first()
+    )
 
 
 def done_since(requested_at) -> bool:
@@ -81,7 +95,12 @@ def full_recompute_lock():
 
 
 def full_recompute_running() -> bool:
-    """Whether another process holds the full-recompute lock."""
+    """Whether another process holds the full-recompute lock, or a sharded run is between its read and its
+    commit."""
+    return _lock_held_elsewhere() or active_run() is not None
+
+
+def _lock_held_elsewhere() -> bool:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -112,20 +131,7 @@ def _recompute_full(engine, timings: dict) -> int:
     timings.update(index.timings)
     clock = time.perf_counter()
     with CACHE.lock:
-        CACHE.generation = None
-        with one_writer_at_a_time():
-            # Changes made since the data was read keep their entries (a newer dirty_since, or not seen).
-            entries_done(seen)
-            token = publish_generation()
-            storage_for_connection().store_full(computation, timings)
-            _drop_orphans(*read)
-            FullRecompute.objects.create(
-                read_at=synced_at,
-                finished_at=timezone.now(),
-                pairs=len(computation),
-                seconds=time.perf_counter() - started,
-            )
-            transaction.on_commit(lambda: trust(token))
+        commit(computation, synced_at=synced_at, seen=seen, read=read, started=started, timings=timings)
         last = {
             side: {int(owner): (total, int(other)) for owner, (total, other) in computation.ranked_at(side, k).items()}
             for side, k in (("opportunity", PER_OPPORTUNITY), ("company", PER_COMPANY))
@@ -134,6 +140,26 @@ def _recompute_full(engine, timings: dict) -> int:
     timings["write"] = time.perf_counter() - clock
     timings["explanations"] = index.timings.get("explanations", 0.0)
     return len(computation)
+
+
+def commit(computation, *, synced_at, seen: list, read: tuple[set[int], set[int]], started: float, timings: dict):
+    """Store a full computation in one transaction (its caller holds the full-recompute lock and `CACHE.lock`):
+    the queue entries it saw go, rows of companies and opportunities deleted meanwhile too, and a
+    `FullRecompute` row says it committed. Used by the single-process run and the sharded one's commit."""
+    CACHE.generation = None
+    with one_writer_at_a_time():
+        # Changes made since the data was read keep their entries (a newer dirty_since, or not seen).
+        entries_done(seen)
+        token = publish_generation()
+        storage_for_connection().store_full(computation, timings)
+        _drop_orphans(*read)
+        FullRecompute.objects.create(
+            read_at=synced_at,
+            finished_at=timezone.now(),
+            pairs=len(computation),
+            seconds=time.perf_counter() - started,
+        )
+        transaction.on_commit(lambda: trust(token))
 
 
 def _drop_orphans(company_ids: set[int], opportunity_ids: set[int]) -> None:

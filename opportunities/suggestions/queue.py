@@ -49,3 +49,24 @@ def stale_queue_entries(older_than_seconds: int = 60):
     now = timezone.now()
     cutoff = now - datetime.timedelta(seconds=older_than_seconds)
     return MatchQueue.objects.filter(dirty_since__lt=cutoff).exclude(retry_after__gt=now)
+
+
+UPDATING = "updating"  # a recompute is queued and on its way
+DELAYED = "delayed"  # recomputes failed and wait for their next try: the page stops asking
+
+
+def matching_state(kind: str, object_id: int) -> str:
+    """Whether the suggestions of a company or opportunity are being recomputed: "" (current),
+    `UPDATING` or `DELAYED`; what the pages say while they wait (and whether they poll)."""
+    attempts = MatchQueue.objects.filter(kind=kind, object_id=object_id).values_list("attempts", flat=True).first()
+    if attempts is None:
+        return ""
+    return DELAYED if attempts else UPDATING
+
+
+def company_matching_state(company_id: int) -> str:
+    return matching_state(MatchQueue.Kind.COMPANY, company_id)
+
+
+def opportunity_matching_state(opportunity_id: int) -> str:
+    return matching_state(MatchQueue.Kind.OPPORTUNITY, opportunity_id)

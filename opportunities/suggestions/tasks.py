@@ -3,11 +3,12 @@
 
 import datetime
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from celery import chord, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
-from . import full, incremental
+from . import full, incremental, sharded
 from .queue import stale_queue_entries
 
 # A dropped connection, a deadlock, a lock timeout: worth a few more tries, further apart each time
@@ -50,6 +51,13 @@ def recompute_full_task(self, requested_at: str | None = None) -> int:
     requested_at = requested_at or timezone.now().isoformat()
     if full.done_since(datetime.datetime.fromisoformat(requested_at)):
         return 0
+    if settings.MATCHING_FULL_SHARDS > 1:
+        # Split over the workers (`sharded`): this task only reads and sends the shards.
+        run = sharded.start_sharded(settings.MATCHING_FULL_SHARDS)
+        if run is None:
+            raise self.retry(args=(requested_at,), countdown=LOCKED_RETRY_SECONDS, max_retries=LOCKED_RETRIES)
+        send_sharded(run, settings.MATCHING_FULL_SHARDS)
+        return run
     kept = full.recompute_full()
     if kept == full.LOCKED:
         raise self.retry(args=(requested_at,), countdown=LOCKED_RETRY_SECONDS, max_retries=LOCKED_RETRIES)
@@ -58,8 +66,47 @@ def recompute_full_task(self, requested_at: str | None = None) -> int:
 
 @shared_task(name="opportunities.tasks.sweep_match_queue")
 def sweep_match_queue() -> int:
-    """Beat sweeper: recompute changes whose message was lost (broker down, worker killed)."""
+    """Beat sweeper: recompute changes whose message was lost (broker down, worker killed), and commit the
+    sharded recomputes whose callback was lost."""
     entries = list(stale_queue_entries().order_by("dirty_since").values_list("kind", "object_id")[:200])
     for kind, object_id in entries:
         recompute_entry_task.delay(kind, object_id)
+    for run_id in sharded.stalled_runs():
+        commit_sharded_task.delay(run_id)
     return len(entries)
+
+
+def send_sharded(run_id: int, shards: int) -> None:
+    """The shards of a sharded full recompute as one chord, its commit as the callback, sent once the run's
+    row has committed."""
+    header = [recompute_shard_task.si(run_id, number) for number in range(shards)]
+    transaction.on_commit(chord(header, commit_sharded_task.si(run_id)).apply_async)
+
+
+@shared_task(
+    name="opportunities.tasks.recompute_shard_task",
+    ignore_result=False,  # the chord counts its parts in the result backend
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def recompute_shard_task(run_id: int, number: int) -> int:
+    """One shard of a sharded full recompute (safe to run twice: one row per shard)."""
+    return sharded.run_shard(run_id, number)
+
+
+@shared_task(
+    bind=True,
+    name="opportunities.tasks.commit_sharded_task",
+    autoretry_for=TRANSIENT_DB_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=300,
+    max_retries=3,
+)
+def commit_sharded_task(self, run_id: int) -> int:
+    """The commit of a sharded full recompute, once every shard is done; tried again while the lock is held."""
+    kept = sharded.commit_sharded(run_id)
+    if kept is None:
+        raise self.retry(args=(run_id,), countdown=LOCKED_RETRY_SECONDS, max_retries=LOCKED_RETRIES)
+    return kept

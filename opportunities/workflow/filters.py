@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import LANGUAGES, Discipline
+from companies.search import expansion
 from creativelabs.search import text_search
 from labs.models import Country, Lab, Theme
 
@@ -89,7 +90,8 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def search(self, queryset, name, value):
-        return text_search(queryset, value, SEARCH_FIELDS, vector_column="search_vector")
+        # The glossary and the theme and discipline names expand each word ("fiets" finds "cycling").
+        return text_search(queryset, value, SEARCH_FIELDS, vector_column="search_vector", expand=expansion())
 
     def with_discipline(self, queryset, name, value):
         # Subqueries rather than joins: no DISTINCT over wide rows, for the count and the page.

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ from accounts.roles import roles_of
 from companies.forms import ThemeChoiceMixin
 from companies.models import LANGUAGES, Discipline
 from creativelabs.validators import single_line
-from labs.models import BusinessDeveloper, Lab, Theme
+from labs.models import MAX_FEE_PERCENTAGE, BusinessDeveloper, Lab, Theme
 
 from ..deals.forms import optional_amount
 from ..models import Opportunity
@@ -76,21 +77,35 @@ class OpportunityForm(ThemeChoiceMixin, forms.ModelForm):
         self.user = user
         roles = roles_of(user)
         self.limit_themes(self.instance.themes.values_list("pk", flat=True) if self.instance.pk else [])
+        # A Lab partner posts for the Labs it is a current partner of (the partnership goes on the opportunity).
+        self.partnerships = {partnership.lab_id: partnership for partnership in roles.lab_partnerships}
         if roles.is_admin:
             labs = Lab.objects.all()
         elif roles.business_developer:
-            labs = Lab.objects.filter(pk=roles.business_developer.lab_id)
+            labs = Lab.objects.filter(Q(pk=roles.business_developer.lab_id) | Q(pk__in=list(self.partnerships)))
         elif roles.embassy_staff:
             labs = Lab.objects.filter(country_id=roles.embassy_staff.post.country_id)
         else:
-            labs = Lab.objects.none()
+            labs = Lab.objects.filter(pk__in=list(self.partnerships))
         self.fields["lab"].queryset = labs.select_related("country")
-        if roles.business_developer and not self.instance.pk:
-            self.fields["lab"].initial = roles.business_developer.lab_id
-            self.fields["fee_percentage"].initial = roles.business_developer.lab.default_fee_percentage
+        first_lab = (
+            roles.business_developer.lab
+            if roles.business_developer
+            else next((p.lab for p in roles.lab_partnerships), None)
+        )
+        if first_lab is not None and not self.instance.pk:
+            self.fields["lab"].initial = first_lab.pk
+            self.fields["fee_percentage"].initial = first_lab.default_fee_percentage
+        self.is_admin = roles.is_admin
+        self.developer_lab_id = roles.business_developer.lab_id if roles.business_developer else None
         if self.instance.pk:
             # The Lab is chosen once; moving an opportunity to another Lab is not an edit.
             self.fields["lab"].disabled = True
+        fee = self.fields["fee_percentage"]
+        # The bounds in the browser too; out of them, one sentence a person understands.
+        fee.widget.attrs.update({"min": "0", "max": f"{MAX_FEE_PERCENTAGE:g}", "step": "0.01"})
+        for code in ("invalid", "max_digits", "max_whole_digits", "max_decimal_places"):
+            fee.error_messages[code] = self.fee_error()
         lab_ids = list(labs.values_list("pk", flat=True))
         self.fields["contacts"].queryset = BusinessDeveloper.objects.filter(lab_id__in=lab_ids).select_related("user")
 
@@ -103,8 +118,31 @@ class OpportunityForm(ThemeChoiceMixin, forms.ModelForm):
             raise forms.ValidationError(_("Choose a deadline within two years."))
         return deadline
 
+    @staticmethod
+    def fee_error() -> str:
+        return _("Enter a percentage from 0 to %(max)s, with at most two decimals, such as 5 or 7.5.") % {
+            "max": f"{MAX_FEE_PERCENTAGE:g}"
+        }
+
+    def clean_fee_percentage(self):
+        fee = self.cleaned_data["fee_percentage"]
+        if fee is not None and not 0 <= fee <= MAX_FEE_PERCENTAGE:
+            raise forms.ValidationError(self.fee_error(), code="fee_range")
+        return fee
+
+    def clean_expected_start(self):
+        start = self.cleaned_data.get("expected_start")
+        unchanged = self.instance.pk and self.instance.expected_start == start
+        if start and start < timezone.localdate() and not unchanged:
+            raise forms.ValidationError(_("The expected start can't be in the past."), code="past")
+        return start
+
     def clean(self):
         data = super().clean()
+        start, deadline = data.get("expected_start"), data.get("deadline")
+        unchanged = self.instance.pk and (self.instance.expected_start, self.instance.deadline) == (start, deadline)
+        if start and deadline and start <= deadline and "expected_start" not in self.errors and not unchanged:
+            self.add_error("expected_start", _("The work starts after the deadline for interest: choose a later date."))
         lab = data.get("lab")
         contacts = data.get("contacts")
         if lab and contacts and any(contact.lab_id != lab.pk for contact in contacts):
@@ -118,6 +156,9 @@ class OpportunityForm(ThemeChoiceMixin, forms.ModelForm):
             data.pop("lab")
         else:
             data["country"] = data["lab"].country
+            lab_id = data["lab"].pk
+            if not self.is_admin and lab_id != self.developer_lab_id and lab_id in self.partnerships:
+                data["partner"] = self.partnerships[lab_id]
         return data, {name: self.cleaned_data[name] for name in M2M_FIELDS}
 
 

@@ -93,6 +93,15 @@ def _matching_changed(opportunity_id: int) -> None:
     mark_opportunity_dirty(opportunity_id)
 
 
+def _tell_saved_searches(opportunity_id: int) -> None:
+    """The saved searches with immediate alerts that the opportunity appears in are told after commit."""
+    from creativelabs.celery import enqueue_on_commit
+
+    from ..searches.tasks import saved_searches_published
+
+    enqueue_on_commit(saved_searches_published, opportunity_id)
+
+
 def _record(opportunity: Opportunity, *, actor: User | None, action: str, from_status: str, note: str = "") -> None:
     OpportunityEvent.objects.create(
         opportunity=opportunity,
@@ -174,6 +183,8 @@ def _take(opportunity: Opportunity, user: User, transition: Transition, note: st
     opportunity.save(update_fields=["status", "submitted_at", "published_at", "updated_at"])
     _record(opportunity, actor=user, action=transition.action, from_status=previous, note=note)
     _matching_changed(opportunity.pk)
+    if transition.target == Status.PUBLISHED:
+        _tell_saved_searches(opportunity.pk)
     if transition.target == Status.SUBMITTED:
         notify_reviewers(opportunity, actor=user)
     elif transition.action in (Action.SENT_BACK, Action.REJECTED, Action.PUBLISHED):

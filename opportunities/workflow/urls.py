@@ -12,6 +12,7 @@ urlpatterns = [
     path("opportunities/feed/lab/<slug:slug>/", feeds.lab_opportunities, name="feed_lab"),
     path("opportunities/<int:pk>/", views.opportunity_detail, name="detail"),
     path("opportunities/<int:pk>/edit/", views.opportunity_edit, name="edit"),
+    path("opportunities/<int:pk>/suggestions/", views.opportunity_suggestions, name="suggestions"),
     path("opportunities/<int:pk>/steps/<slug:name>/", views.opportunity_transition, name="transition"),
     path("opportunities/<int:pk>/close-won/", views.opportunity_close_won, name="close_won"),
     path("opportunities/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),

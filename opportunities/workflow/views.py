@@ -1,6 +1,10 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404
@@ -21,6 +25,7 @@ from ..history import opportunity_timeline
 from ..interests import selectors as interest_selectors
 from ..models import Interest, Opportunity, OpportunityAttachment, Status, Suggestion
 from ..selectors import editable_opportunities, explanation_labels, reviewable_opportunities, visible_opportunities
+from ..suggestions.queue import opportunity_matching_state
 from . import services
 from .feeds import feed_links
 from .filters import LabWorkspaceFilter, OpportunityFilter
@@ -29,6 +34,7 @@ from .selectors import opportunity_deals, win_of
 
 PAGE_SIZE = 20
 WORKSPACE_PAGE_SIZE = 50
+SUGGESTIONS_PAGE_SIZE = 10
 AWAITING_SHOWN = 50  # expressions listed in the Lab workspace; the counts cover them all
 MAX_ATTACHMENTS = 3
 
@@ -98,35 +104,53 @@ def opportunity_detail(request, pk: int):
         "bands": Suggestion.Band.choices,
     }
     if show_suggestions:
-        # Suggestions, the Lab's decisions on them, and the expressions of interest that came in.
-        rows = interest_selectors.suggestions_for_review(opportunity)
-        lab_interests = sorted(
-            opportunity.interests.select_related("company"),
-            key=lambda i: (i.state != Interest.State.SUBMITTED, i.state == Interest.State.WITHDRAWN, i.reply_due),
-        )
-        interest_by_company = {i.company_id: i for i in lab_interests}
-        for suggestion in rows:
-            suggestion.interest = interest_by_company.get(suggestion.company_id)
-        context.update(
-            {
-                "can_decide": permissions.may_decide(request.user, opportunity),
-                "is_open": opportunity.is_open_for_interest,
-                "labels": explanation_labels(),
-                "suggestions": [
-                    s for s in rows if s.decision != Suggestion.Decision.DISMISSED and (not band or s.band == band)
-                ],
-                "dismissed": [s for s in rows if s.decision == Suggestion.Decision.DISMISSED],
-                "lab_interests": lab_interests,
-                "now": timezone.now(),
-            }
-        )
+        context.update(_suggestions_context(request, opportunity, band))
     if roles.membership is not None and opportunity.status == Status.PUBLISHED:
         context["standing"] = interest_selectors.company_standing(roles.membership.company, opportunity)
     context["introductions"] = introductions_for_opportunity(request.user, opportunity)
     return render(request, "opportunities/opportunity_detail.html", context)
 
 
-@role_required("business_developer", "embassy_staff", "admin")
+def _suggestions_context(request, opportunity, band: str) -> dict:
+    """Suggestions, the Lab's decisions on them, the expressions of interest that came in, and whether a
+    recompute is on its way (the page then polls `opportunity_suggestions`)."""
+    rows = interest_selectors.suggestions_for_review(opportunity)
+    lab_interests = sorted(
+        opportunity.interests.select_related("company"),
+        key=lambda i: (i.state != Interest.State.SUBMITTED, i.state == Interest.State.WITHDRAWN, i.reply_due),
+    )
+    interest_by_company = {i.company_id: i for i in lab_interests}
+    for suggestion in rows:
+        suggestion.interest = interest_by_company.get(suggestion.company_id)
+    shown = [s for s in rows if s.decision != Suggestion.Decision.DISMISSED and (not band or s.band == band)]
+    suggestion_page = Paginator(shown, SUGGESTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "can_decide": permissions.may_decide(request.user, opportunity),
+        "is_open": opportunity.is_open_for_interest,
+        "labels": explanation_labels(),
+        # A page at a time (the Lab workspace's pager), the fit filter kept in its links.
+        "suggestions": suggestion_page.object_list,
+        "page": suggestion_page,
+        "query": urlencode({"band": band}) if band else "",
+        "dismissed": [s for s in rows if s.decision == Suggestion.Decision.DISMISSED],
+        "lab_interests": lab_interests,
+        "now": timezone.now(),
+        "matching": opportunity_matching_state(opportunity.pk),
+    }
+
+
+@login_required
+def opportunity_suggestions(request, pk: int):
+    """Who may see an opportunity's suggestions: that part of its page, polled while they are recomputed."""
+    opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab"), pk=pk)
+    if not permissions.may_see_suggestions(request.user, opportunity):
+        raise PermissionDenied
+    band = request.GET.get("band", "")
+    context = {"opportunity": opportunity, "band": band, **_suggestions_context(request, opportunity, band)}
+    return render(request, "opportunities/_suggested_companies.html", context)
+
+
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 def opportunity_create(request):
     """Business developers (for their Lab), embassy staff (for a Lab in their country), admins."""
     form = OpportunityForm(request.POST or None, user=request.user)
@@ -138,7 +162,7 @@ def opportunity_create(request):
     return render(request, "opportunities/opportunity_form.html", {"form": form})
 
 
-@role_required("business_developer", "embassy_staff", "admin")
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 def opportunity_edit(request, pk: int):
     """Authors: edit a draft or a published opportunity (the edit is recorded)."""
     opportunity = get_object_or_404(editable_opportunities(request.user), pk=pk)
@@ -152,7 +176,7 @@ def opportunity_edit(request, pk: int):
 
 
 @require_POST
-@role_required("business_developer", "embassy_staff", "admin")
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 def opportunity_transition(request, pk: int, name: str):
     """Authors and reviewers: take a workflow step (submit, send back, publish, ...)."""
     opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab"), pk=pk)
@@ -172,7 +196,7 @@ def opportunity_transition(request, pk: int, name: str):
     return redirect(opportunity)
 
 
-@role_required("business_developer", "embassy_staff", "admin")
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 def opportunity_close_won(request, pk: int):
     """Authors: close as won on the deals recorded for it, or say how it was won outside the portal."""
     opportunity = get_object_or_404(visible_opportunities(request.user).select_related("lab", "country"), pk=pk)
@@ -199,7 +223,7 @@ def opportunity_close_won(request, pk: int):
 
 
 @require_POST
-@role_required("business_developer", "embassy_staff", "admin")
+@role_required("business_developer", "lab_partner", "embassy_staff", "admin")
 def attachment_add(request, pk: int):
     """Authors: attach a PDF (checked like portfolio uploads)."""
     opportunity = get_object_or_404(editable_opportunities(request.user), pk=pk)

@@ -108,6 +108,31 @@ def test_errors_carry_cors_too_so_a_page_can_read_them(api):
     assert response.status_code == 422 and response["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize("path", [*ENDPOINTS, "/api/v1/opportunities/1"])
+def test_a_preflight_lets_a_page_send_a_key_and_a_conditional_request(api, path):
+    preflight = api.client.options(
+        path,
+        headers={
+            "Origin": "https://partner.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "x-api-key, if-none-match",
+        },
+    )
+    assert preflight.status_code == 204 and preflight.content == b""
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    allowed = {header.strip().lower() for header in preflight["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "x-api-key", "if-none-match", "if-modified-since"} <= allowed
+    assert int(preflight["Access-Control-Max-Age"]) > 0
+
+
+def test_only_the_api_answers_a_preflight(api, client):
+    headers = {"Origin": "https://partner.example", "Access-Control-Request-Method": "GET"}
+    assert "Access-Control-Allow-Origin" not in client.options("/opportunities/", headers=headers)
+    unknown = api.client.options("/api/v1/no-such-thing", headers=headers)
+    assert unknown.status_code == 404 and unknown.json() == {"detail": "Not found."}
+
+
 def test_a_visitors_answer_is_public_and_a_partners_private(api, some_data, plain_key):
     visitor = api.get("/api/v1/opportunities")
     assert "public" in visitor["Cache-Control"] and "max-age=60" in visitor["Cache-Control"]

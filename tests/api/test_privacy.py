@@ -38,6 +38,7 @@ LISTS = {
     "/api/v1/countries": [{}],
     "/api/v1/labs": [{}],
     "/api/v1/posts": [{}],
+    "/api/v1/exchanges": [{}, {"when": "upcoming"}, {"when": "past"}],
 }
 
 
@@ -205,3 +206,20 @@ def test_a_published_opportunity_past_its_deadline_is_still_public_until_it_expi
     row = api.json(f"/api/v1/opportunities/{late.pk}")
     assert row["status"] == "published" and row["is_open_for_interest"] is False
     assert late.pk not in ids(api.json("/api/v1/opportunities", deadline="open"))
+
+
+def test_exchanges_show_no_draft_no_registration_and_no_link_to_join(api, lab_a, de_key, sme_owner):
+    from exchanges.models import Exchange
+    from exchanges.services import registration_create
+    from tests.exchanges.factories import ExchangeFactory
+
+    draft = ExchangeFactory(lab=lab_a, title_en="SECRET draft exchange", status=Exchange.Status.DRAFT)
+    online = ExchangeFactory(
+        lab=lab_a, title_en="A public webinar", is_online=True, online_url="https://meet.example/SECRET-room"
+    )
+    registration_create(user=sme_owner, exchange=online, participants=[sme_owner], motivation="SECRET motive")
+    for key in readers(api, de_key):
+        text = everything(api, key=key)
+        assert "A public webinar" in text
+        assert "SECRET" not in text and sme_owner.email not in text and sme_owner.full_name not in text
+        assert api.get(f"/api/v1/exchanges/{draft.pk}", key=key).status_code == 404

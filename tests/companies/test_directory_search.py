@@ -51,10 +51,10 @@ def test_the_services_keep_it_current(client, company):
     assert found(client, "zebrapad") == ["Studio Fietsveilig"]
     portfolio_item_update(item=item, data=work(title="Zebrapad", visibility=Visibility.PRIVATE))
     assert found(client, "zebrapad") == []
-    portfolio_item_update(item=item, data=work(title="Oversteekplaats"))
-    assert found(client, "oversteekplaats") == ["Studio Fietsveilig"] and found(client, "zebrapad") == []
+    portfolio_item_update(item=item, data=work(title="Vuurtorenproject"))
+    assert found(client, "vuurtorenproject") == ["Studio Fietsveilig"] and found(client, "zebrapad") == []
     portfolio_item_delete(item=item)
-    assert found(client, "oversteekplaats") == []
+    assert found(client, "vuurtorenproject") == []
     company_update(company=company, data=profile(company, pitch="Wayfinding for hospitals."))
     assert found(client, "wayfinding") == ["Studio Fietsveilig"]
     company_update(company=company, data=profile(company, name="Studio Looproute"))

@@ -105,3 +105,26 @@ def test_owner_deletes_the_company_with_a_typed_confirmation(
 
 def test_members_cannot_delete_the_company(login, sme_colleague):
     assert login(sme_colleague).post("/company/delete/", {"confirm_name": "Studio Fietsveilig"}).status_code == 403
+
+
+def test_a_pending_team_invitation_is_withdrawn_and_its_link_stops_working(login, sme_colleague, company):
+    from companies.models import CompanyInvitation
+    from companies.services import team_invitation_token
+
+    invitation = CompanyInvitation.objects.create(company=company, email="maybe@studio.example")
+    token = team_invitation_token(invitation)
+    client = login(sme_colleague)  # any member may withdraw what the team sent
+    page = client.get("/company/team/").content.decode()
+    assert f"/company/team/invitations/{invitation.pk}/revoke/" in page
+    response = client.post(f"/company/team/invitations/{invitation.pk}/revoke/", follow=True)
+    assert "has been withdrawn" in response.content.decode()
+    assert not CompanyInvitation.objects.filter(pk=invitation.pk).exists()
+    assert client.get(f"/company/join/{token}/").status_code == 400
+
+
+def test_another_companys_invitation_cant_be_withdrawn(login, outsider_sme, company):
+    from companies.models import CompanyInvitation
+
+    invitation = CompanyInvitation.objects.create(company=company, email="maybe@studio.example")
+    assert login(outsider_sme).post(f"/company/team/invitations/{invitation.pk}/revoke/").status_code == 404
+    assert CompanyInvitation.objects.filter(pk=invitation.pk).exists()

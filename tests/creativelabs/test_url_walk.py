@@ -11,7 +11,7 @@ business developer, embassy staff, admin) the walk makes two rounds over every p
    same-page links of the answer say which names each pattern takes, by GET (the list filters, the
    admin's filters) and by POST (also for POST-only actions whose form is on another page);
 2. then, per pattern: hostile path arguments (each argument in turn, the others valid; role n of
-   the five takes the classes n, n+5, n+10, so the roles together send every class in every
+   the six takes the classes n, n+6, n+12, so the roles together send every class in every
    argument; by POST where the pattern refuses GET); and, unless the first look met the door (the
    login page, 403, 405), the page's own filters and a body with every field the forms send,
    carrying every class but NUL between them, then a NUL alone (the door refuses it before the rest
@@ -49,26 +49,38 @@ from tests.test_url_authorization import (  # noqa: F401 - the fixtures the rows
     ROLES,
     World,
     attachment_a,
+    calendar_token_sme,
     colleague_membership,
     company_with_logo,
     deal_a,
     draft_a,
+    exchange_a,
+    exchange_b,
+    exchange_draft_a,
     interest_a,
     introduction_a,
     lab_only_file,
     media,
     opportunity_factory,
+    org_invitation,
+    organisation_contact,
     other_company,
+    other_contact,
     other_interest,
     other_interest_b,
     other_item,
+    other_team_invitation,
     own_file,
     own_item,
+    partner_draft_a,
     partner_key,
+    partner_owner,
     private_file,
     published_a,
     published_b,
+    registration_a,
     role_invitation,
+    saved_search,
     submitted_a,
     submitted_b,
     suggestion_a,
@@ -367,7 +379,7 @@ def walk_pattern(walk: Walk, pattern: Pattern, index: int, valid: str, first, ro
     class once), a NUL in the query or the body (on its own: the door refuses it before anything else
     is read) and a broken multipart body.
 
-    In the path, role n of the five takes the classes n, n+5, n+10: together the roles send every
+    In the path, role n of the six takes the classes n, n+6, n+12: together the roles send every
     class in every argument. A role the first look showed the door (login, 403, 405) gets only those.
     """
     status, gate = first or (None, False)

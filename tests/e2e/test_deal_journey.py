@@ -111,8 +111,8 @@ def test_suggestion_to_confirmed_deal_across_developer_company_and_embassy(
     # The company is suggested, with the reasons why.
     card = suggestion_card(developer, company.name)
     expect(card).to_have_count(1)
-    expect(card).to_contain_text("Does the required Serious games.")
-    expect(card).to_contain_text("Already works in the country.")
+    expect(card).to_contain_text("Shares Serious games, which the opportunity asks for.")
+    expect(card).to_contain_text("Works in Germany already.")
     expect(suggestion_card(developer, branding.name)).to_have_count(0)
     expect(developer.get_by_role("region", name="Expressions of interest")).to_contain_text(
         "No company has expressed interest yet."
@@ -321,7 +321,7 @@ def test_suggestion_to_confirmed_deal_across_developer_company_and_embassy(
     expect(staff.get_by_role("heading", level=1)).to_have_text(TITLE)
     card = suggestion_card(staff, company.name)
     expect(card.locator(".suggestion-decision")).to_have_text("Introduced")
-    expect(card).to_contain_text("Does the required Serious games.")
+    expect(card).to_contain_text("Shares Serious games, which the opportunity asks for.")
     # Embassy staff follow; the decisions, such as adding a company by hand, are the Lab's.
     expect(staff.get_by_label("Add a company the engine did not suggest")).to_have_count(0)
     introductions = staff.get_by_role("region", name="Introductions")

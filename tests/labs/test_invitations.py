@@ -157,3 +157,38 @@ def test_admin_site_sends_the_invitation_too(client, admin_user, lab_a, django_c
     assert response.status_code == 302
     assert RoleInvitation.objects.get().invited_by == admin_user
     assert mail.outbox[0].to == ["via-admin@example.org"]
+
+
+def test_a_pending_invitation_is_withdrawn_and_its_link_stops_working(client, admin_user, invitation):
+    token = role_invitation_token(invitation)
+    client.force_login(admin_user)
+    response = client.post(f"/staff/invitations/{invitation.pk}/revoke/", follow=True)
+    assert "has been withdrawn" in response.content.decode()
+    assert not RoleInvitation.objects.filter(pk=invitation.pk).exists()
+    assert client.get(f"/invitations/{token}/").status_code == 400
+    # An accepted invitation is history, not something to withdraw.
+    invitation = RoleInvitation.objects.create(
+        email="used@example.org", role="business_developer", lab=invitation.lab, accepted_at=timezone.now()
+    )
+    assert client.post(f"/staff/invitations/{invitation.pk}/revoke/").status_code == 404
+    assert RoleInvitation.objects.filter(pk=invitation.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("holder", "role", "target"),
+    [("developer_a", "business_developer", "lab"), ("embassy_de", "embassy_staff", "post")],
+)
+def test_inviting_someone_to_a_role_they_hold_is_refused_with_a_field_error(
+    client, admin_user, request, holder, role, target, lab_a, django_capture_on_commit_callbacks
+):
+    from labs.models import Post
+
+    person = request.getfixturevalue(holder)
+    where = lab_a.pk if target == "lab" else Post.objects.get(staff__user=person).pk
+    client.force_login(admin_user)
+    typed = person.email.upper()
+    response = invite(client, django_capture_on_commit_callbacks, email=typed, role=role, **{target: where})
+    assert response.status_code == 200
+    assert "already" in " ".join(response.context["form"].errors["email"])
+    assert f'value="{typed}"' in response.content.decode()  # nothing typed is lost
+    assert not RoleInvitation.objects.exists() and not mail.outbox

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -54,10 +55,10 @@ def post(user, introduction, data):
         ("1000000001", "at most 1,000,000,000"),
         ("99999999999999", "in digits"),
         ("12.345", "at most two decimals"),
-        ("12,345", "at most two decimals"),  # a decimal comma with three decimals
         ("twelve thousand", "in digits"),
         ("12 500,00 EUR", "in digits"),
-        ("12,500.00", "without thousands separators"),
+        ("12,50,0", "in digits"),
+        ("12.500,00", "in digits"),  # Dutch grouping on an English page
         ("1e5", "in digits"),
         ("NaN", "in digits"),
         ("Infinity", "in digits"),
@@ -85,6 +86,9 @@ def test_bad_deal_values_are_refused_with_a_clear_error(introduction, developer_
         (" 12500.50 ", Decimal("12500.50")),
         ("12.500", Decimal("12.50")),  # trailing zeros are still whole cents
         ("007", Decimal("7.00")),
+        ("12,500.00", Decimal("12500.00")),  # the English reader's own format
+        ("12,345", Decimal("12345.00")),
+        ("1 250 000", Decimal("1250000.00")),
     ],
 )
 def test_good_deal_values_are_stored_exactly(introduction, developer_a, value, stored):
@@ -155,3 +159,30 @@ def test_fees_are_exact_cents_within_bounds(value, percentage):
     assert fee.as_tuple().exponent == -2
     assert Decimal("0") <= fee <= value * Decimal("0.25") + Decimal("0.005")
     assert abs(fee - value * percentage / 100) <= Decimal("0.005")
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("12.500,00", Decimal("12500.00")),
+        ("12500,50", Decimal("12500.50")),
+        ("12.500", Decimal("12500.00")),  # a Dutch full stop between groups
+        ("12500.5", Decimal("12500.50")),  # one or two decimals after a full stop: a decimal point
+    ],
+)
+def test_a_dutch_reader_types_amounts_in_dutch(introduction, developer_a, value, stored):
+    client = Client()
+    client.force_login(developer_a)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert client.post(f"/introductions/{introduction.pk}/outcome/", won(value=value)).status_code == 302
+    assert Deal.objects.get().value == stored
+
+
+def test_a_dutch_error_gives_a_dutch_example(introduction, developer_a):
+    client = Client()
+    client.force_login(developer_a)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "nl"
+    response = client.post(f"/introductions/{introduction.pk}/outcome/", won(value="12,345"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "12,345" in page  # kept as typed
+    assert "twee decimalen" in page

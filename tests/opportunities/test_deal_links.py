@@ -56,7 +56,7 @@ def test_a_member_of_the_company_confirms(deal, sme_colleague, developer_a):
     assert (deal.state, deal.confirmed_by) == ("confirmed", sme_colleague)
     [notification] = Notification.objects.filter(kind="deal_confirmed")
     assert notification.user == developer_a
-    assert "10000.00 EUR" in notification.message and "500.00 EUR" in notification.message
+    assert "€10,000.00" in notification.message and "€500.00" in notification.message
 
 
 def test_visitors_log_in_first(deal):

@@ -162,7 +162,7 @@ def test_the_lifecycle_from_interest_to_a_final_fee(
     # The contact and the owners get the link (here one person), once.
     [confirmation] = sent(CONFIRM_SUBJECT)
     assert confirmation.to == [sme_owner.email]
-    assert "12345.67 EUR" in confirmation.body and "925.93 EUR" in confirmation.body and "7.50%" in confirmation.body
+    assert "12,345.67" in confirmation.body and "925.93" in confirmation.body and "7.50%" in confirmation.body
     assert send_deal_confirmation_email(deal.pk, 1) is False
     assert len(sent(CONFIRM_SUBJECT)) == 1
     link = link_in(confirmation)
@@ -447,7 +447,7 @@ def test_deal_dates_and_descriptions(interest, developer_a):
     cases = [
         ({"closed_on": tomorrow.isoformat()}, "can&#x27;t be in the future"),
         ({"closed_on": "2020-01-01"}, "before the introduction"),
-        ({"closed_on": "31-12-2024"}, "Enter the date as YYYY-MM-DD"),
+        ({"closed_on": "2024-13-45"}, "Enter the date as YYYY-MM-DD"),
         ({"closed_on": ""}, "Needed for a won deal"),
         ({"description": ""}, "Needed for a won deal"),
     ]

@@ -310,7 +310,7 @@ def test_reminders_go_to_the_authors_a_week_and_a_day_before_the_deadline(
     for notification in notifications:
         assert "Safe cycling to school" in notification.message
         assert in_days in notification.message
-        assert f"{deadline:%B} {deadline.day}, {deadline.year}" in notification.message
+        assert f"{deadline.day} {deadline:%B} {deadline.year}" in notification.message
     assert recipients() == [["bd@lab-a.example"], ["colleague@lab-a.example"]]
     for message in mail.outbox:
         text, html = parts(message)
@@ -358,8 +358,8 @@ def test_a_deadline_from_reminders_to_expiry(django_capture_on_commit_callbacks,
         8: {"expired": 1, "reminded": 0},  # the day after the deadline
     }
     assert [m.message for m in Notification.objects.order_by("created_at")] == [
-        f"“{opportunity.title}” closes for expressions of interest in 7 days, on March 18, 2030.",
-        f"“{opportunity.title}” closes for expressions of interest in 1 day, on March 18, 2030.",
+        f"“{opportunity.title}” closes for expressions of interest in 7 days, on 18 March 2030.",
+        f"“{opportunity.title}” closes for expressions of interest in 1 day, on 18 March 2030.",
     ]
     assert len(mail.outbox) == 2
     assert Opportunity.objects.get(pk=opportunity.pk).status == Status.EXPIRED

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from accounts.roles import roles_of
 from opportunities import permissions
 from opportunities.interests.selectors import answerable_interests, decidable_opportunities, visible_interests
 from opportunities.models import Interest, Opportunity, Status
@@ -26,6 +27,8 @@ PEOPLE = [
     "embassy_de",
     "embassy_cn",
     "admin_user",
+    "partner_member",
+    "expired_partner_member",
 ]
 
 
@@ -38,10 +41,14 @@ def everyone(request):
 
 
 @pytest.fixture
-def opportunities(lab_a, lab_b, germany):
-    # One in each Lab and status, and one of Lab B's placed in Germany (the post of the country follows it).
+def opportunities(lab_a, lab_b, germany, lab_partner_a, expired_partner_member):
+    # One in each Lab and status, and one of Lab B's placed in Germany (the post of the country follows it);
+    # Lab A's partner's own ones in every status, and one of the partnership that has ended.
     placed = [OpportunityFactory(lab=lab, status=status) for lab in (lab_a, lab_b) for status in Status.values]
     placed.append(OpportunityFactory(lab=lab_b, country=germany, status=Status.SUBMITTED))
+    placed += [OpportunityFactory(lab=lab_a, partner=lab_partner_a, status=status) for status in Status.values]
+    ended = expired_partner_member.membership.company.lab_partnerships.get()
+    placed.append(OpportunityFactory(lab=lab_a, partner=ended, status=Status.PUBLISHED))
     return placed
 
 
@@ -95,3 +102,48 @@ def test_the_scopes_of_the_named_people(everyone, lab_a, lab_b, germany, china):
     assert not Opportunity.objects.filter(permissions.following_scope(everyone["outsider_sme"]).q()).exists()
     third = LabFactory(country=germany)
     assert not permissions.may_decide(everyone["developer_a"], OpportunityFactory(lab=third, country=germany))
+
+
+def test_a_lab_partner_manages_its_own_opportunities_of_the_lab_and_nothing_else(
+    everyone, opportunities, lab_partner_a
+):
+    partner = everyone["partner_member"]
+    own = {o.pk for o in opportunities if o.partner_id == lab_partner_a.pk}
+    assert set(decidable_opportunities(partner).values_list("pk", flat=True)) == own
+    for opportunity in opportunities:
+        assert permissions.may_decide(partner, opportunity) == (opportunity.pk in own)
+        assert permissions.is_author(partner, opportunity) == (opportunity.pk in own)
+        # Not a reviewer: the embassy reviews a partner's opportunity like any other.
+        assert not permissions.may_review(partner, opportunity)
+    assert roles_of(partner).is_lab_partner and roles_of(partner).requires_mfa
+
+
+def test_an_ended_partnership_gives_nothing(everyone, opportunities):
+    former = everyone["expired_partner_member"]
+    assert not roles_of(former).is_lab_partner
+    assert permissions.managing_scope(former).partner_ids == frozenset()
+    assert not decidable_opportunities(former).exists()
+    assert not any(permissions.may_decide(former, o) or permissions.may_follow(former, o) for o in opportunities)
+
+
+def test_a_partnership_not_yet_started_gives_nothing(lab_a, partner_company, db):
+    from labs.models import LabPartner
+    from tests.factories import MembershipFactory, UserFactory
+
+    LabPartner.objects.create(
+        lab=lab_a, company=partner_company, starts_on=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    member = MembershipFactory(company=partner_company, user=UserFactory(email="early@brandwerk.example")).user
+    assert not roles_of(member).is_lab_partner
+
+
+def test_a_partners_opportunity_in_a_trusted_lab_still_goes_through_review(lab_partner_a, partner_member, developer_a):
+    from opportunities.workflow.services import TRANSITIONS
+
+    lab_partner_a.lab.is_trusted = True
+    lab_partner_a.lab.save()
+    draft = OpportunityFactory(lab=lab_partner_a.lab, partner=lab_partner_a, status=Status.DRAFT)
+    trusted = [t for t in TRANSITIONS.values() if t.who == "trusted_author" and Status.DRAFT in t.sources]
+    assert trusted, "the workflow has a trusted author's direct publish"
+    assert not any(permissions.may_take(partner_member, draft, t) for t in trusted)
+    assert all(permissions.may_take(developer_a, draft, t) for t in trusted)

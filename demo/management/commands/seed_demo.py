@@ -1,3 +1,6 @@
+import contextlib
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -7,12 +10,23 @@ from demo.companies import seed_companies
 from demo.deals import seed_deal_flow
 from demo.labs import seed_programme
 from demo.opportunities import close_past_opportunities, seed_opportunities
+from demo.organisations import seed_organisations
+from demo.partners import seed_partners
 from labs.models import Lab
 from opportunities.models import Opportunity
 from opportunities.suggestions.full import recompute_full
 
 
 class Command(BaseCommand):
+    @contextlib.contextmanager
+    def _step(self, number: int, total: int, what: str):
+        """Say what is being done, then how long it took: the seed is no longer silent for half a minute."""
+        self.stdout.write(f"[{number}/{total}] {what}…")
+        self.stdout.flush()
+        started = time.monotonic()
+        yield
+        self.stdout.write(f"[{number}/{total}] done in {time.monotonic() - started:.1f} s")
+
     help = "Fill the database with a fictional Creative Labs programme and demo logins. Idempotent."
 
     def add_arguments(self, parser):
@@ -29,16 +43,28 @@ class Command(BaseCommand):
             return
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo creates logins with a published password; refusing with DEBUG off.")
-        with transaction.atomic():
-            logins = seed_programme() + seed_companies()
-            created = seed_opportunities()
-        self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
+        steps = 6
+        with (
+            self._step(1, steps, "Labs, posts, staff, organisations and companies with their portfolios"),
+            transaction.atomic(),
+        ):
+            logins = seed_programme() + seed_companies() + seed_organisations()
+        with self._step(2, steps, "Opportunities, current and past, through the review workflow"):
+            with transaction.atomic():
+                created = seed_opportunities()
+            self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
+        # A Lab partner company with an opportunity of its own, before the suggestions are computed.
+        with self._step(3, steps, "A Lab partner company and its own opportunity"), transaction.atomic():
+            logins += seed_partners()
         # The demo's suggestions, computed now rather than by the worker a few seconds later.
-        self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
+        with self._step(4, steps, "Match suggestions"):
+            self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
         # Shortlists, expressions of interest, introductions and deals, on top of those suggestions.
-        logins += seed_deal_flow()
+        with self._step(5, steps, "Shortlists, expressions of interest, introductions and deals"):
+            logins += seed_deal_flow()
         # The programme's past two years: closed once their story is told, won on their deals.
-        self.stdout.write(f"Past opportunities closed: {close_past_opportunities()}.")
+        with self._step(6, steps, "Closing the past opportunities"):
+            self.stdout.write(f"Past opportunities closed: {close_past_opportunities()}.")
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:
