@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "api",
     # Exchanges (exchanges/): it reads labs, companies and opportunities, and no app imports it.
     "exchanges",
+    # Theme networks (networks/): it reads labs, companies and opportunities (the engine, notifications), and
+    # no app imports it.
+    "networks",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-insight-summaries": {"task": "opportunities.tasks.refresh_insight_summaries", "schedule": 5 * 60},
     # Hourly; each exchange's 7-day and 1-day reminder is written once per person (dedupe keys).
     "send-exchange-reminders": {"task": "exchanges.tasks.send_exchange_reminders", "schedule": 60 * 60},
+    # Suggested helpers of every open request for help, matched again (new members, changed profiles).
+    "refresh-request-suggestions": {"task": "networks.tasks.refresh_request_suggestions", "schedule": 60 * 60},
     # /health/ reports the worker down when this has not run for HEALTH_HEARTBEAT_MAX_AGE; one
     # not picked up within a minute is dropped, so a worker coming back does not run a backlog.
     "record-worker-heartbeat": {

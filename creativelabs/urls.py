@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("opportunities.searches.urls")),
     path("", include("opportunities.insights.urls")),
     path("", include("exchanges.urls")),
+    path("", include("networks.urls")),
     path("api/v1/", include("api.urls")),
 ]
 

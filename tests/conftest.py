@@ -345,3 +345,63 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     return settings.MEDIA_ROOT
+
+
+# --- Theme networks (networks/) -------------------------------------------------------------------
+# network_de: Mobility NL–DE, curated by embassy_de; members sme_owner's company, org_member's organisation
+# and Lab A; a request of the company (help_request_de) with the organisation's offer (answer_de); Stadt
+# Köln asking to join (pending_join_de). network_cn: a Chinese network embassy_de does not curate.
+
+
+@pytest.fixture
+def network_de(company, organisation, lab_a, embassy_de):
+    from networks.models import Membership
+    from tests.networks.factories import NetworkFactory
+
+    network = NetworkFactory(slug="mobility-nl-de", name="Mobility NL–DE", created_by=embassy_de, countries=["DE"])
+    for member in ({"company": company}, {"organisation": organisation}, {"lab": lab_a}):
+        Membership.objects.create(network=network, state=Membership.State.ACCEPTED, **member)
+    return network
+
+
+@pytest.fixture
+def network_cn(db):
+    from tests.networks.factories import NetworkFactory
+
+    return NetworkFactory(slug="elderly-care-nl-cn", name="Elderly care NL–CN", countries=["CN"])
+
+
+@pytest.fixture
+def help_request_de(network_de, company, sme_owner):
+    from networks.models import HelpRequest
+
+    return HelpRequest.objects.create(
+        network=network_de,
+        membership=network_de.memberships.get(company=company),
+        author=sme_owner,
+        title="A local production partner for bike racks",
+        body="We look for a workshop near Berlin that builds our school bike racks in small series.",
+        contact="owner@studio.example",
+    )
+
+
+@pytest.fixture
+def answer_de(help_request_de, organisation, org_member):
+    from networks.models import Answer
+
+    return Answer.objects.create(
+        request=help_request_de,
+        membership=help_request_de.network.memberships.get(organisation=organisation),
+        author=org_member,
+        message="Our partner workshop in Potsdam does this.",
+        contact="member@hanze.example",
+    )
+
+
+@pytest.fixture
+def pending_join_de(network_de, other_organisation):
+    from networks.models import Membership
+
+    return Membership.objects.create(
+        network=network_de, organisation=other_organisation, motivation="Car-free streets."
+    )

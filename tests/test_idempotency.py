@@ -29,6 +29,9 @@ from companies.services import team_invitation_token
 from exchanges.models import CalendarToken, Exchange, Registration
 from labs.models import BusinessDeveloper, Organisation, OrganisationContact, OrganisationMember, RoleInvitation, Theme
 from labs.services import role_invitation_token
+from networks.models import Answer as NetworkAnswer
+from networks.models import HelpRequest, Network
+from networks.models import Membership as NetworkMembership
 from opportunities.deals.links import deal_confirmation_token
 from opportunities.interests.selectors import fee_note_digest
 from opportunities.models import (
@@ -109,6 +112,14 @@ COUNTS: dict[str, Callable[[World], int]] = {
     "cancelled registrations": _count(Registration, state=Registration.State.CANCELLED),
     "calendar tokens": lambda w: CalendarToken.objects.count(),
     "revoked api keys": lambda w: ApiKey.objects.exclude(revoked_at=None).count(),
+    "networks": lambda w: Network.objects.count(),
+    "archived networks": _count(Network, status=Network.Status.ARCHIVED),
+    "asking to join": _count(NetworkMembership, state=NetworkMembership.State.PENDING),
+    "network members": _count(NetworkMembership, state=NetworkMembership.State.ACCEPTED),
+    "help requests": _count(HelpRequest, status=HelpRequest.Status.OPEN),
+    "answered requests": _count(HelpRequest, status=HelpRequest.Status.ANSWERED),
+    "offers of help": _count(NetworkAnswer, state=NetworkAnswer.State.OFFERED),
+    "accepted offers": _count(NetworkAnswer, state=NetworkAnswer.State.ACCEPTED),
 }
 
 TODAY = timezone.localdate
@@ -449,6 +460,66 @@ ACTIONS: dict[str, Action] = {
         lambda w: {},
         {"cancelled registrations": 1, "registrations": -1},
     ),
+    # Theme networks (networks/services.py): each locks the network's, membership's, request's or answer's row.
+    "network: new": Action(
+        "embassy_de",
+        lambda w: "/networks/new/",
+        lambda w: {
+            "name": "Mobility NL–DE",
+            "theme": Theme.objects.get(slug="mobility").pk,
+            "countries": ["DE"],
+            "description_en": "Safe streets.",
+        },
+        {"networks": 1},
+    ),
+    "network: archive": Action(
+        "embassy_de", lambda w: f"/networks/{w.network_de.slug}/archive/", lambda w: {}, {"archived networks": 1}
+    ),
+    "network: ask to join": Action(
+        "outsider_sme",
+        lambda w: f"/networks/{w.network_de.slug}/join/",
+        lambda w: {"motivation": "Bike racks."},
+        # the request; the curator's notification and its e-mail
+        {"asking to join": 1, "notifications": 1, "mails": 1},
+    ),
+    "network: accept a member": Action(
+        "embassy_de",
+        lambda w: f"/networks/memberships/{w.pending_join_de.pk}/decide/",
+        lambda w: {"decision": "accept"},
+        # Stadt Köln has no member account: no one to tell
+        {"asking to join": -1, "network members": 1},
+    ),
+    "network: add a Lab": Action(
+        "embassy_de",
+        lambda w: f"/networks/{w.network_de.slug}/members/add/",
+        lambda w: {"lab": w.lab_b.pk},
+        {"network members": 1},
+    ),
+    "network: post a request": Action(
+        "org_member",
+        lambda w: f"/networks/{w.network_de.slug}/requests/new/",
+        lambda w: {"title": "A care home to test with", "body": "For six weeks.", "contact": "member@hanze.example"},
+        # the request; the other members told: sme_owner and developer_a, each a notification and an e-mail
+        {"help requests": 1, "notifications": 2, "mails": 2},
+    ),
+    "network: offer help": Action(
+        "developer_a",
+        lambda w: f"/networks/requests/{w.help_request_de.pk}/answer/",
+        lambda w: {"message": "We know a workshop.", "contact": "bd@lab-a.example"},
+        {"offers of help": 1, "notifications": 1, "mails": 1},
+    ),
+    "network: accept an offer": Action(
+        "sme_owner",
+        lambda w: f"/networks/answers/{w.answer_de.pk}/accept/",
+        lambda w: {},
+        {"offers of help": -1, "accepted offers": 1, "notifications": 1, "mails": 1},
+    ),
+    "network: mark answered": Action(
+        "sme_owner",
+        lambda w: f"/networks/requests/{w.accepted_answer_de.request_id}/close/",
+        lambda w: {},
+        {"help requests": -1, "answered requests": 1},
+    ),
     "exchange: calendar address": Action(
         "sme_owner",
         lambda w: "/exchanges/mine/calendar/",
@@ -459,6 +530,13 @@ ACTIONS: dict[str, Action] = {
 
 
 # --- The objects the rows use ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def accepted_answer_de(answer_de):
+    answer_de.state = NetworkAnswer.State.ACCEPTED
+    answer_de.save()
+    return answer_de
 
 
 @pytest.fixture

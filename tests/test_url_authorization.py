@@ -558,6 +558,9 @@ BOGUS_TOKEN = "not-a-real-token"
 ORG_EDIT = Redirect(lambda w: f"/organisations/{w.organisation.slug}/edit/")
 OTHER_EDIT = Redirect(lambda w: f"/organisations/{w.other_organisation.slug}/edit/")
 MANAGE_A = Redirect(lambda w: f"/exchanges/{w.registration_a.exchange_id}/registrations/")
+NETWORK_DE = Redirect(lambda w: f"/networks/{w.network_de.slug}/")
+NETWORK_CN = Redirect(lambda w: f"/networks/{w.network_cn.slug}/")
+REQUEST_DE = Redirect(lambda w: f"/networks/requests/{w.help_request_de.pk}/")
 
 # fmt: off
 EXPECTATIONS: dict[str, Expect] = {
@@ -1238,6 +1241,61 @@ EXPECTATIONS: dict[str, Expect] = {
                                             method="POST", kwargs=lambda w: {"pk": w.registration_a.pk}),
     "exchanges:cancel[GET]":         Expect(405,     405,     405,       405,     405,
                                             kwargs=lambda w: {"pk": w.registration_a.pk}),
+    # Theme networks (networks/): public list, page and requests; embassy staff of the country and admins curate;
+    # members (the company, the organisation, Lab A) post and answer; the requester accepts and closes.
+    #                                       visitor  sme      developer  embassy  admin
+    "networks:list":                 Expect(200,     200,     200,       200,     200,     org=200),
+    "networks:create":               Expect(LOGIN,   403,     403,       200,     200,     org=403),
+    "networks:for_you":              Expect(LOGIN,   200,     200,       200,     200,     org=200),
+    "networks:detail":               Expect(200,     200,     200,       200,     200,     org=200,
+                                            kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:detail[unknown]":      Expect(404,     404,     404,       404,     404,     org=404,
+                                            kwargs={"slug": "no-such-network"}),
+    "networks:edit":                 Expect(LOGIN,   403,     403,       200,     200,     org=403,
+                                            kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:edit[other country]":  Expect(LOGIN,   403,     403,       404,     200,     org=403,
+                                            kwargs=lambda w: {"slug": w.network_cn.slug}),
+    "networks:archive":              Expect(LOGIN,   403,     403,       NETWORK_DE, NETWORK_DE, org=403,
+                                            method="POST", kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:archive[other country]":
+                                     Expect(LOGIN,   403,     403,       404,     NETWORK_CN, org=403,
+                                            method="POST", kwargs=lambda w: {"slug": w.network_cn.slug}),
+    "networks:archive[GET]":         Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:join":                 Expect(LOGIN,   200,     403,       403,     403,     org=200,
+                                            kwargs=lambda w: {"slug": w.network_cn.slug}),
+    "networks:member_add":           Expect(LOGIN,   403,     403,       NETWORK_DE, NETWORK_DE, org=403,
+                                            method="POST", data=lambda w: {"lab": w.lab_a.pk},
+                                            kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:member_add[GET]":      Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:decide":               Expect(LOGIN,   403,     403,       NETWORK_DE, NETWORK_DE, org=403,
+                                            method="POST", data={"decision": "accept"},
+                                            kwargs=lambda w: {"pk": w.pending_join_de.pk}),
+    "networks:decide[GET]":          Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"pk": w.pending_join_de.pk}),
+    # Members post: the company, Lab A's business developer and the organisation; the post is no member.
+    "networks:request_create":       Expect(LOGIN,   200,     200,       403,     403,     org=200,
+                                            kwargs=lambda w: {"slug": w.network_de.slug}),
+    "networks:request":              Expect(200,     200,     200,       200,     200,     org=200,
+                                            kwargs=lambda w: {"pk": w.help_request_de.pk}),
+    "networks:request[unknown]":     Expect(404,     404,     404,       404,     404,     org=404, kwargs={"pk": 999999}),
+    # The requester cannot answer their own request, the organisation has answered already: the form again.
+    "networks:answer":               Expect(LOGIN,   200,     REQUEST_DE, 403,    403,     org=200,
+                                            method="POST",
+                                            data={"message": "We know a workshop.", "contact": "bd@lab-a.example"},
+                                            kwargs=lambda w: {"pk": w.answer_de.request_id}),
+    "networks:answer[GET]":          Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"pk": w.help_request_de.pk}),
+    "networks:request_close":        Expect(LOGIN,   REQUEST_DE, 403,    403,     403,     org=403,
+                                            method="POST", kwargs=lambda w: {"pk": w.help_request_de.pk}),
+    "networks:request_close[GET]":   Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"pk": w.help_request_de.pk}),
+    # The answer is the requester's to accept; curators and its helper see it, others do not find it.
+    "networks:answer_accept":        Expect(LOGIN,   REQUEST_DE, 404,    403,     403,     org=403,
+                                            method="POST", kwargs=lambda w: {"pk": w.answer_de.pk}),
+    "networks:answer_accept[GET]":   Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"pk": w.answer_de.pk}),
     # Exchanges and registrations are made and changed in the portal, through the services.
     "admin:exchanges_exchange_add":  Expect(ADMIN_LOGIN, ADMIN_DENIED, ADMIN_DENIED, ADMIN_DENIED, 403),
     "admin:exchanges_registration_add":

@@ -40,6 +40,12 @@ SUBJECTS = {
     "deal_confirm": _("Please confirm the deal"),
     "deal_confirmed": _("Deal confirmed"),
     "deal_disputed": _("Deal disputed"),
+    "network_join_asked": _("Someone asks to join your network"),
+    "network_joined": _("You are a network member now"),
+    "network_join_declined": _("Your request to join a network was declined"),
+    "network_request": _("A new request for help in your network"),
+    "network_answer": _("An offer of help on your request"),
+    "network_answer_accepted": _("Your offer of help was accepted"),
 }
 
 

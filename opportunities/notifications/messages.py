@@ -62,6 +62,16 @@ MESSAGES = {
         "days",
     ),
     "exchange_follow_up": _("Thank you for taking part in “%(title)s”. %(follow_up)s"),
+    # Theme networks (networks/services.py): no opportunity; the title is the network's, the request's or
+    # (asking to join) the member's, and `link` the page's address.
+    "network_join_asked": _("%(title)s asks to join “%(network)s”: %(link)s"),
+    "network_joined": _("You are a member of “%(title)s” now: %(link)s"),
+    "network_join_declined": _("Your request to join “%(title)s” was declined: %(reason)s"),
+    "network_request": _("New request for help in “%(network)s” from %(member)s: “%(title)s”. %(link)s"),
+    "network_answer": _("%(member)s offers help on your request “%(title)s”: %(link)s"),
+    "network_answer_accepted": _(
+        "%(member)s accepted your offer of help on “%(title)s”; you now see each other's contact: %(link)s"
+    ),
 }
 
 

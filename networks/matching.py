@@ -1,0 +1,91 @@
+"""Which network members fit a request for help: the matching engine on the request and the members.
+
+A request is read as an opportunity document (its title and details, the network's theme, and — when a
+Dutch member asks — the network's focus country, so presence there counts); the candidate helpers are the
+network's accepted companies and organisations other than the requester, a company as the engine reads it
+for opportunities (profile and visible portfolio) and an organisation as its description, themes and
+country. The ranking and its explanation are the engine's own (`opportunities.matching`); the stored parts
+are shown with the same explanation template as suggestions for opportunities.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.db import transaction
+
+from opportunities.matching.documents import CompanyDoc, OpportunityDoc
+from opportunities.matching.engine import Engine
+from opportunities.suggestions.loader import company_documents
+
+from .models import HelpRequest, Membership, RequestSuggestion
+
+KEEP = 10
+
+
+def request_document(request: HelpRequest) -> OpportunityDoc:
+    countries = sorted(request.network.countries.values_list("code", flat=True))
+    country = countries[0] if request.membership.is_dutch and len(countries) == 1 else ""
+    return OpportunityDoc(
+        id=str(request.pk),
+        title=request.title,
+        description=request.body,
+        country=country,
+        themes=(request.network.theme.slug,),
+    )
+
+
+def member_documents(memberships: list[Membership]) -> dict[str, tuple[CompanyDoc, Membership]]:
+    """Documents keyed "c<company>" and "o<organisation>", each with its membership."""
+    by_company = {m.company_id: m for m in memberships if m.company_id}
+    documents = {}
+    from companies.models import Company
+
+    for doc in company_documents(Company.objects.filter(pk__in=by_company)):
+        key = f"c{doc.id}"
+        documents[key] = (dataclasses.replace(doc, id=key), by_company[int(doc.id)])
+    for membership in memberships:
+        organisation = membership.organisation
+        if organisation is None:
+            continue
+        key = f"o{organisation.pk}"
+        doc = CompanyDoc(
+            id=key,
+            name=organisation.name,
+            description=f"{organisation.description_en}\n{organisation.description_nl}",
+            city=organisation.city,
+            themes=tuple(theme.slug for theme in organisation.themes.all()),
+            local_presence=(organisation.country.code,),
+        )
+        documents[key] = (doc, membership)
+    return documents
+
+
+def suggest(request: HelpRequest) -> list[RequestSuggestion]:
+    """Rank the request's candidate helpers and keep the best `KEEP`; an answered request keeps none."""
+    request = HelpRequest.objects.select_related("network__theme", "membership__organisation").get(pk=request.pk)
+    candidates = list(
+        request.network.memberships.accepted()
+        .filter(lab__isnull=True, post__isnull=True)
+        .exclude(pk=request.membership_id)
+        .select_related("organisation")
+        .prefetch_related("organisation__themes")
+    )
+    ranked = []
+    if request.is_open and candidates:
+        documents = member_documents(candidates)
+        docs = [doc for doc, _membership in documents.values()]
+        ranked = Engine().rank_for_opportunity(request_document(request), docs)[:KEEP]
+    with transaction.atomic():
+        request.suggestions.all().delete()
+        rows = [
+            RequestSuggestion(
+                request=request,
+                membership=documents[s.company_id][1],
+                score=s.score,
+                rank=rank,
+                explanation=[{"name": p.name, "value": p.value, "detail": p.detail} for p in s.parts],
+            )
+            for rank, s in enumerate(ranked, start=1)
+        ]
+        return RequestSuggestion.objects.bulk_create(rows)

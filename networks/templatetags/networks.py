@@ -1,0 +1,33 @@
+"""A member's networks and how often it helped and was helped, for the company and organisation profiles.
+
+A tag rather than the companies and labs views: those apps sit below networks and import nothing of it.
+Three queries.
+"""
+
+from django import template
+
+from ..models import Membership, Network
+from ..selectors import member_reciprocity
+
+register = template.Library()
+
+
+@register.simple_tag
+def member_networks(company=None, organisation=None) -> dict:
+    member = {"company": company} if company is not None else {"organisation": organisation}
+    joined = Network.objects.filter(
+        **{f"memberships__{name}": value for name, value in member.items()},
+        memberships__state=Membership.State.ACCEPTED,
+    ).order_by("name")
+    fitting = Network.objects.none()
+    if organisation is not None:
+        # Networks around the organisation's themes that it is not in yet, on its side of the exchange.
+        fitting = (
+            Network.objects.active()
+            .filter(theme__in=organisation.themes.all())
+            .exclude(pk__in=joined.values("pk"))
+            .order_by("name")
+        )
+        if organisation.country.code != "NL":
+            fitting = fitting.filter(countries=organisation.country.code)
+    return {"joined": list(joined), "fitting": list(fitting.distinct()[:5]), "help": member_reciprocity(**member)}
