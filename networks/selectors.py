@@ -146,3 +146,36 @@ def suggested_requests(user, limit: int = 10):
         .select_related("request__network", "request__membership")
         .order_by("-score", "request_id")[:limit]
     )
+
+
+def help_per_network(user) -> list[dict]:
+    """For the programme dashboard: per network in the viewer's scope (their Labs' and posts' countries; all
+    for admins), its members, open requests and the help accepted from and towards the Netherlands."""
+    from opportunities.permissions import following_scope
+
+    scope = following_scope(user)
+    networks = Network.objects.all()
+    if not scope.everything:
+        in_scope = Q(countries__in=scope.country_ids) | Q(countries__labs__in=scope.lab_ids)
+        networks = networks.filter(pk__in=Network.objects.filter(in_scope).values("pk"))
+    rows = {
+        network.pk: {
+            "network": network,
+            "members": network.member_count,
+            "open": network.open_count,
+            "from_nl": 0,
+            "to_nl": 0,
+        }
+        for network in networks.annotate(
+            member_count=Count("memberships", filter=Q(memberships__state=Membership.State.ACCEPTED), distinct=True),
+            open_count=Count("requests", filter=Q(requests__status=HelpRequest.Status.OPEN), distinct=True),
+        ).order_by("name")
+    }
+    for answer in accepted_answers().filter(request__network__in=list(rows)):
+        helper_dutch, requester_dutch = answer.membership.is_dutch, answer.request.membership.is_dutch
+        row = rows[answer.request.network_id]
+        if helper_dutch and not requester_dutch:
+            row["from_nl"] += 1
+        elif requester_dutch and not helper_dutch:
+            row["to_nl"] += 1
+    return list(rows.values())

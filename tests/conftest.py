@@ -366,9 +366,11 @@ def network_de(company, organisation, lab_a, embassy_de):
 
 @pytest.fixture
 def network_cn(db):
+    from labs.models import Theme
     from tests.networks.factories import NetworkFactory
 
-    return NetworkFactory(slug="elderly-care-nl-cn", name="Elderly care NL–CN", countries=["CN"])
+    elderly_care = Theme.objects.get(slug="elderly-care")
+    return NetworkFactory(slug="elderly-care-nl-cn", name="Elderly care NL–CN", theme=elderly_care, countries=["CN"])
 
 
 @pytest.fixture

@@ -1279,7 +1279,8 @@ EXPECTATIONS: dict[str, Expect] = {
                                             kwargs=lambda w: {"slug": w.network_de.slug}),
     "networks:request":              Expect(200,     200,     200,       200,     200,     org=200,
                                             kwargs=lambda w: {"pk": w.help_request_de.pk}),
-    "networks:request[unknown]":     Expect(404,     404,     404,       404,     404,     org=404, kwargs={"pk": 999999}),
+    "networks:request[unknown]":     Expect(404,     404,     404,       404,     404,     org=404,
+                                            kwargs={"pk": 999999}),
     # The requester cannot answer their own request, the organisation has answered already: the form again.
     "networks:answer":               Expect(LOGIN,   200,     REQUEST_DE, 403,    403,     org=200,
                                             method="POST",

@@ -7,7 +7,7 @@ Three queries.
 from django import template
 
 from ..models import Membership, Network
-from ..selectors import member_reciprocity
+from ..selectors import help_per_network, member_reciprocity
 
 register = template.Library()
 
@@ -31,3 +31,9 @@ def member_networks(company=None, organisation=None) -> dict:
         if organisation.country.code != "NL":
             fitting = fitting.filter(countries=organisation.country.code)
     return {"joined": list(joined), "fitting": list(fitting.distinct()[:5]), "help": member_reciprocity(**member)}
+
+
+@register.simple_tag
+def network_help(user) -> list[dict]:
+    """The programme dashboard's table of help in the theme networks, in the viewer's scope."""
+    return help_per_network(user)

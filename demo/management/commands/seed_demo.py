@@ -10,6 +10,7 @@ from demo.companies import seed_companies
 from demo.deals import seed_deal_flow
 from demo.labs import seed_programme
 from demo.opportunities import close_past_opportunities, seed_opportunities
+from demo.networks import NETWORKS, seed_networks
 from demo.organisations import seed_organisations
 from demo.partners import seed_partners
 from labs.models import Lab
@@ -54,8 +55,11 @@ class Command(BaseCommand):
                 created = seed_opportunities()
             self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
         # A Lab partner company with an opportunity of its own, before the suggestions are computed.
-        with self._step(3, steps, "A Lab partner company and its own opportunity"), transaction.atomic():
-            logins += seed_partners()
+        with self._step(3, steps, "A Lab partner company and its own opportunity, and the theme networks"):
+            with transaction.atomic():
+                logins += seed_partners()
+            with transaction.atomic():
+                self.stdout.write(f"Theme networks: {len(NETWORKS)}, with {seed_networks()} requests for help.")
         # The demo's suggestions, computed now rather than by the worker a few seconds later.
         with self._step(4, steps, "Match suggestions"):
             self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
