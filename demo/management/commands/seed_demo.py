@@ -9,8 +9,8 @@ from demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from demo.companies import seed_companies
 from demo.deals import seed_deal_flow
 from demo.labs import seed_programme
-from demo.opportunities import close_past_opportunities, seed_opportunities
 from demo.networks import NETWORKS, seed_networks
+from demo.opportunities import close_past_opportunities, seed_opportunities
 from demo.organisations import seed_organisations
 from demo.partners import seed_partners
 from labs.models import Lab
