@@ -340,3 +340,50 @@ class ExchangeQuery(PageQuery):
         description="`upcoming`: published and not ended, soonest first; `past`: held, or published and ended, "
         "latest first. Without it: all but drafts, soonest start first.",
     )
+
+
+class NetworkMember(Answer):
+    kind: str = Field(description="`company`, `organisation`, `lab` or `post`.")
+    id: int = Field(description="Stable identifier of the company, organisation, Lab or post.")
+    name: str = Field(description="Its name.")
+    side: str = Field(description="`NL`, or the ISO code of the focus country the member is in.")
+    helped: int = Field(description="Offers of help of this member accepted in the network.")
+    was_helped: int = Field(description="Offers of help this member accepted in the network.")
+
+
+class NetworkRequest(Answer):
+    id: int = Field(description="Stable identifier of the request for help.")
+    url: str = Field(description="Address of the request's public page (members offer help there).")
+    title: str = Field(description="What the member is looking for, in one line.")
+    status: Choice = Field(description="`open`, `answered` or `closed`.")
+    side: str = Field(description="The requester's side: `NL` or a focus country's ISO code.")
+    created_at: datetime.datetime = Field(description="When it was posted.")
+
+
+class Network(Answer):
+    id: int = Field(description="Stable identifier of the network.")
+    slug: str = Field(description="The network's address on the portal, `/networks/<slug>/`.")
+    url: str = Field(description="Address of the network's public page.")
+    name: str = Field(description="Name, for example `Mobility NL–DE`.")
+    status: Choice = Field(description="`active` or `archived`.")
+    theme: Named = Field(description="The theme the network is about.")
+    countries: list[CountryRef] = Field(description="The focus countries it connects with the Netherlands.")
+    description_en: str = Field(description="Description in English.")
+    description_nl: str = Field(description="Description in Dutch (may be empty).")
+    help_accepted: int = Field(description="Offers of help accepted in the network, in both directions.")
+    updated_at: datetime.datetime = Field(description="When the network's description last changed.")
+
+
+class NetworkDetail(Network):
+    members: list[NetworkMember] = Field(description="Its members (no people, no contact details).")
+    requests: list[NetworkRequest] = Field(description="Its requests for help, the newest 50 (no contacts).")
+
+
+class NetworkPage(Page):
+    results: list[Network] = Field(description="The networks on this page.")
+
+
+class NetworkQuery(PageQuery):
+    country: str | None = Field(None, pattern=COUNTRY_CODE, description="Only networks with this focus country.")
+    theme: str | None = Field(None, pattern=SLUG, max_length=50, description="Only networks on this theme (its slug).")
+    archived: bool = Field(False, description="Also archived networks.")

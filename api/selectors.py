@@ -158,3 +158,25 @@ def public_exchanges():
 
 def exchanges_changed_at():
     return Exchange.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+
+
+def public_networks():
+    """The theme networks, as `/networks/` lists them, with theme and countries fetched and the accepted
+    offers of help counted."""
+    from django.db.models import Count, Q
+
+    from networks.models import Answer, Network
+
+    accepted = Count("requests__answers", filter=Q(requests__answers__state=Answer.State.ACCEPTED), distinct=True)
+    return (
+        Network.objects.select_related("theme")
+        .prefetch_related("countries")
+        .annotate(help_accepted=accepted)
+        .order_by("name", "id")
+    )
+
+
+def networks_changed_at():
+    from networks.models import Network
+
+    return Network.objects.aggregate(latest=Max("updated_at"))["latest"]

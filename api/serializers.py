@@ -15,6 +15,7 @@ from django_countries import countries
 from companies.models import Company
 from exchanges.models import Exchange
 from labs.models import Post
+from networks.models import HelpRequest, Network
 from opportunities.models import Opportunity, Status
 
 
@@ -45,6 +46,8 @@ CHOICES = {
     "exchange_kind": Exchange.Kind.choices,
     "exchange_status": Exchange.Status.choices,
     "exchange_audience": Exchange.Audience.choices,
+    "network_status": Network.Status.choices,
+    "request_status": HelpRequest.Status.choices,
 }
 
 
@@ -206,4 +209,52 @@ def exchange(row: Exchange) -> dict:
         "audience": choice("exchange_audience", row.audience),
         "requires_approval": row.requires_approval,
         "updated_at": row.updated_at,
+    }
+
+
+def network(row: Network) -> dict:
+    """The network as its public page shows it, without members' people or contacts."""
+    return {
+        "id": row.pk,
+        "slug": row.slug,
+        "url": absolute(row.get_absolute_url()),
+        "name": row.name,
+        "status": choice("network_status", row.status),
+        "theme": named([row.theme])[0],
+        "countries": [country_ref(country.code) for country in row.countries.all()],
+        "description_en": row.description_en,
+        "description_nl": row.description_nl,
+        "help_accepted": row.help_accepted,
+        "updated_at": row.updated_at,
+    }
+
+
+def network_detail(row: Network, members, per_member: dict, requests) -> dict:
+    """`network` with its members (kind, name, side, help given and received) and its newest requests."""
+
+    def member(membership) -> dict:
+        counts = per_member.get(membership.pk)
+        return {
+            "kind": membership.kind,
+            "id": membership.member.pk,
+            "name": str(membership.member),
+            "side": membership.side,
+            "helped": counts.helped if counts else 0,
+            "was_helped": counts.was_helped if counts else 0,
+        }
+
+    return {
+        **network(row),
+        "members": [member(m) for m in members],
+        "requests": [
+            {
+                "id": r.pk,
+                "url": absolute(r.get_absolute_url()),
+                "title": r.title,
+                "status": choice("request_status", r.status),
+                "side": r.membership.side,
+                "created_at": r.created_at,
+            }
+            for r in requests
+        ],
     }

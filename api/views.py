@@ -381,3 +381,56 @@ def exchange_detail(
 
 
 api.add_router("", router)
+
+
+# --- Theme networks ---------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/networks",
+    response={200: schemas.NetworkPage, **LIST_ERRORS},
+    tags=["Networks"],
+    summary="List theme networks",
+    url_name="networks",
+)
+@decorate_view(api_headers)
+def network_list(request, response: HttpResponse, query: Query[schemas.NetworkQuery]):
+    """Networks that connect, around one theme, the Netherlands with one or more focus countries, as
+    `/networks/` lists them (active ones unless `archived` is set)."""
+    networks = selectors.public_networks()
+    if not query.archived:
+        networks = networks.filter(status="active")
+    if query.country:
+        networks = networks.filter(countries=query.country.upper())
+    if query.theme:
+        networks = networks.filter(theme__slug=query.theme)
+    numbers, rows = page_of(request, networks, query)
+    last_modified(response, selectors.networks_changed_at())
+    return answer(request, response, {**numbers, "results": [serializers.network(row) for row in rows]})
+
+
+@router.get(
+    "/networks/{slug}",
+    response={200: schemas.NetworkDetail, **DETAIL_ERRORS},
+    tags=["Networks"],
+    summary="One theme network",
+    url_name="network",
+)
+@decorate_view(api_headers)
+def network_detail(
+    request,
+    response: HttpResponse,
+    slug: str = Path(..., max_length=50, pattern=r"^[-a-zA-Z0-9_]+$", description="The network's `slug`."),
+):
+    """One network with its members (no people, no contact details), who helped whom, and its newest requests
+    for help (404 for an unknown slug)."""
+    from networks import selectors as network_selectors
+
+    row = selectors.public_networks().filter(slug=slug).first()
+    if row is None:
+        raise Http404
+    _total, per_member = network_selectors.network_reciprocity(row)
+    members = network_selectors.members(row)
+    requests = network_selectors.requests_of(row)[:50]
+    last_modified(response, row.updated_at)
+    return answer(request, response, serializers.network_detail(row, members, per_member, requests))

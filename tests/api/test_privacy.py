@@ -39,6 +39,7 @@ LISTS = {
     "/api/v1/labs": [{}],
     "/api/v1/posts": [{}],
     "/api/v1/exchanges": [{}, {"when": "upcoming"}, {"when": "past"}],
+    "/api/v1/networks": [{}, {"archived": "true"}],
 }
 
 

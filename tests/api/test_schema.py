@@ -32,6 +32,8 @@ def test_every_operation_is_in_the_schema_with_its_answers(schema):
         ("/api/v1/companies/{company_id}", "get"),
         ("/api/v1/exchanges", "get"),
         ("/api/v1/exchanges/{exchange_id}", "get"),
+        ("/api/v1/networks", "get"),
+        ("/api/v1/networks/{slug}", "get"),
     }
     for methods in schema["paths"].values():
         operation = methods["get"]
