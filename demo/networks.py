@@ -2,7 +2,8 @@
 join, and requests for help in both directions, some answered.
 
 Written to the models directly, not through `networks.services`: most demo members have no login to act
-for them, and the demo's past sends no notifications. Suggested helpers are computed for the open requests.
+for them, and the demo's past sends no notifications. Suggested helpers are computed for the open
+requests, and the open opportunities that fit each organisation.
 """
 
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from companies.models import Company
 from labs.models import Country, Lab, Organisation, Post, Theme
-from networks.matching import suggest
+from networks.matching import suggest, suggest_for_organisations
 from networks.models import Answer, HelpRequest, Membership, Network
 
 from .loader import load
@@ -81,4 +82,5 @@ def seed_networks() -> int:
             if help_request.is_open:
                 suggest(help_request)
             requests += 1
+    suggest_for_organisations()
     return requests

@@ -16,11 +16,13 @@ from django.db import transaction
 
 from opportunities.matching.documents import CompanyDoc, OpportunityDoc
 from opportunities.matching.engine import Engine
-from opportunities.suggestions.loader import company_documents
+from opportunities.suggestions.loader import company_documents, opportunity_documents
 
-from .models import HelpRequest, Membership, RequestSuggestion
+from .models import HelpRequest, Membership, OrganisationSuggestion, RequestSuggestion
 
 KEEP = 10
+# Open opportunities kept per organisation.
+KEEP_FOR_ORGANISATION = 5
 
 
 def request_document(request: HelpRequest) -> OpportunityDoc:
@@ -45,20 +47,22 @@ def member_documents(memberships: list[Membership]) -> dict[str, tuple[CompanyDo
         key = f"c{doc.id}"
         documents[key] = (dataclasses.replace(doc, id=key), by_company[int(doc.id)])
     for membership in memberships:
-        organisation = membership.organisation
-        if organisation is None:
-            continue
-        key = f"o{organisation.pk}"
-        doc = CompanyDoc(
-            id=key,
-            name=organisation.name,
-            description=f"{organisation.description_en}\n{organisation.description_nl}",
-            city=organisation.city,
-            themes=tuple(theme.slug for theme in organisation.themes.all()),
-            local_presence=(organisation.country.code,),
-        )
-        documents[key] = (doc, membership)
+        if membership.organisation is not None:
+            doc = organisation_document(membership.organisation)
+            documents[doc.id] = (doc, membership)
     return documents
+
+
+def organisation_document(organisation) -> CompanyDoc:
+    """An organisation as the engine reads a company: its description in both languages, themes, country."""
+    return CompanyDoc(
+        id=f"o{organisation.pk}",
+        name=organisation.name,
+        description=f"{organisation.description_en}\n{organisation.description_nl}",
+        city=organisation.city,
+        themes=tuple(theme.slug for theme in organisation.themes.all()),
+        local_presence=(organisation.country.code,),
+    )
 
 
 def suggest(request: HelpRequest) -> list[RequestSuggestion]:
@@ -89,3 +93,31 @@ def suggest(request: HelpRequest) -> list[RequestSuggestion]:
             for rank, s in enumerate(ranked, start=1)
         ]
         return RequestSuggestion.objects.bulk_create(rows)
+
+
+def suggest_for_organisations() -> int:
+    """Every organisation's best open opportunities, in one run of the engine; the kept rows replaced."""
+    from labs.models import Organisation
+
+    organisations = {f"o{o.pk}": o for o in Organisation.objects.prefetch_related("themes")}
+    result = Engine().match(
+        [organisation_document(o) for o in organisations.values()],
+        opportunity_documents(),
+        per_opportunity=0,
+        per_company=KEEP_FOR_ORGANISATION,
+    )
+    rows = [
+        OrganisationSuggestion(
+            organisation=organisation,
+            opportunity_id=int(s.opportunity_id),
+            score=s.score,
+            rank=s.rank_for_company,
+            explanation=[{"name": p.name, "value": p.value, "detail": p.detail} for p in s.parts],
+        )
+        for key, organisation in organisations.items()
+        for s in result.for_company(key)
+    ]
+    with transaction.atomic():
+        OrganisationSuggestion.objects.all().delete()
+        OrganisationSuggestion.objects.bulk_create(rows)
+    return len(rows)

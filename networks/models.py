@@ -308,3 +308,31 @@ class RequestSuggestion(models.Model):
     def parts(self) -> list:
         """The engine's parts, as `templates/opportunities/_explanation.html` reads them."""
         return self.explanation
+
+
+class OrganisationSuggestion(models.Model):
+    """An open opportunity the engine finds fitting for an organisation's themes and text, with its parts."""
+
+    organisation = models.ForeignKey(
+        "labs.Organisation", on_delete=models.CASCADE, related_name="opportunity_suggestions"
+    )
+    opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    explanation = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "rank"]
+        verbose_name = _("suggested opportunity")
+        verbose_name_plural = _("suggested opportunities")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "opportunity"], name="organisation_suggestion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id} for {self.organisation_id} ({self.rank})"
+
+    @property
+    def parts(self) -> list:
+        return self.explanation

@@ -1,12 +1,15 @@
 """A member's networks and how often it helped and was helped, for the company and organisation profiles.
 
 A tag rather than the companies and labs views: those apps sit below networks and import nothing of it.
-Three queries.
+Three queries, and for an organisation two more (its suggested opportunities, the names in their explanations).
 """
 
 from django import template
 
-from ..models import Membership, Network
+from opportunities.models import Opportunity
+from opportunities.selectors import explanation_labels
+
+from ..models import Membership, Network, OrganisationSuggestion
 from ..selectors import help_per_network, member_reciprocity
 
 register = template.Library()
@@ -20,7 +23,15 @@ def member_networks(company=None, organisation=None) -> dict:
         memberships__state=Membership.State.ACCEPTED,
     ).order_by("name")
     fitting = Network.objects.none()
+    suggested = []
     if organisation is not None:
+        # Open opportunities the engine finds fitting (counted hourly by the worker, `tasks`).
+        open_ids = Opportunity.objects.open_for_interest().values("pk")
+        suggested = list(
+            OrganisationSuggestion.objects.filter(organisation=organisation, opportunity__in=open_ids)
+            .select_related("opportunity__country")
+            .order_by("rank")
+        )
         # Networks around the organisation's themes that it is not in yet, on its side of the exchange.
         fitting = (
             Network.objects.active()
@@ -30,7 +41,13 @@ def member_networks(company=None, organisation=None) -> dict:
         )
         if organisation.country.code != "NL":
             fitting = fitting.filter(countries=organisation.country.code)
-    return {"joined": list(joined), "fitting": list(fitting.distinct()[:5]), "help": member_reciprocity(**member)}
+    return {
+        "joined": list(joined),
+        "fitting": list(fitting.distinct()[:5]),
+        "help": member_reciprocity(**member),
+        "suggested": suggested,
+        "labels": explanation_labels() if suggested else {},
+    }
 
 
 @register.simple_tag

@@ -250,3 +250,25 @@ def test_the_programme_dashboard_counts_the_help_in_the_viewers_networks(
     assert [row["network"].name for row in help_per_network(embassy_cn)] == ["Elderly care NL–CN"]
     page = login(embassy_de).get("/insights/", {"period": "all"}).content.decode()
     assert "Help in the theme networks" in page and "Mobility NL–DE" in page
+
+
+def test_the_engine_finds_an_organisation_the_open_opportunities_that_fit_it(client, organisation, opportunity):
+    from labs.models import Theme
+    from networks.matching import suggest_for_organisations
+    from networks.models import OrganisationSuggestion
+
+    opportunity.summary = "Games that teach children to cycle safely to school."
+    opportunity.save()
+    opportunity.themes.add(Theme.objects.get(slug="mobility"))
+    organisation.description_en = "Research on children cycling safely to school, and games that teach it."
+    organisation.save()
+    organisation.themes.add(Theme.objects.get(slug="mobility"))
+    assert suggest_for_organisations() >= 1
+    suggestion = OrganisationSuggestion.objects.get(organisation=organisation)
+    assert suggestion.opportunity == opportunity and suggestion.score > 0
+    assert {part["name"] for part in suggestion.parts if part["value"] > 0} >= {"text", "themes"}
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert "Open opportunities that fit" in page and opportunity.title in page
+    # Run again: the same rows, not twice.
+    suggest_for_organisations()
+    assert OrganisationSuggestion.objects.filter(organisation=organisation).count() == 1
