@@ -84,7 +84,8 @@ def may_answer(user, request: HelpRequest) -> bool:
     """An accepted member other than the requester, on an open request of an active network."""
     if not request.is_open or request.network.is_archived or is_requester(user, request):
         return False
-    return acting_memberships(user, request.network).exists()
+    # Members who have not offered yet (one offer per member and request).
+    return acting_memberships(user, request.network).exclude(answers__request=request).exists()
 
 
 def is_helper(user, answer: Answer) -> bool:

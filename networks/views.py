@@ -216,7 +216,11 @@ def request_detail(request, pk: int, answer_form=None):
     )
     user = request.user
     may_answer = user.is_authenticated and permissions.may_answer(user, help_request)
-    memberships = list(permissions.acting_memberships(user, help_request.network)) if may_answer else []
+    memberships = (
+        list(permissions.acting_memberships(user, help_request.network).exclude(answers__request=help_request))
+        if may_answer
+        else []
+    )
     answers = list(permissions.visible_answers(user, help_request))
     context = {
         "help_request": help_request,
@@ -292,5 +296,6 @@ def for_you(request):
         "own_requests": HelpRequest.objects.filter(permissions.own_members_q(request.user, "membership__"))
         .select_related("network")
         .order_by("-created_at")[:50],
+        "labels": explanation_labels(),
     }
     return render(request, "networks/for_you.html", context)
