@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import reverse
 from icalendar import Calendar, Event, Timezone
 
 from .models import Exchange
@@ -35,6 +36,24 @@ def exchange_event(exchange: Exchange) -> Event:
     event.add("location", exchange.online_url if exchange.is_online and exchange.online_url else exchange.place)
     event.add("url", settings.SITE_URL + exchange.get_absolute_url())
     event.add("status", "CANCELLED" if exchange.status == Exchange.Status.CANCELLED else "CONFIRMED")
+    return event
+
+
+def meeting_event(meeting) -> Event:
+    """An accepted meeting at an exchange, in the exchange's time zone (its VTIMEZONE comes with the exchange)."""
+    exchange = meeting.exchange
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{settings.SITE_URL.split('://')[-1].rstrip('/')}")
+    event.add("dtstamp", meeting.answered_at or meeting.created_at or datetime.datetime.now(datetime.UTC))
+    event.add("dtstart", meeting.local_start)
+    event.add("dtend", meeting.local_end)
+    requester, invitee = meeting.requester, meeting.invitee
+    sides = f"{requester.company or requester.registered_by} – {invitee.company or invitee.registered_by}"
+    event.add("summary", f"{sides} ({exchange.title})")
+    event.add("description", meeting.message)
+    event.add("location", exchange.place)
+    event.add("url", settings.SITE_URL + reverse("exchanges:meetings", kwargs={"pk": exchange.pk}))
+    event.add("status", "CONFIRMED")
     return event
 
 

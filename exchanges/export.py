@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.export import person, record, section
 from accounts.models import User
 
-from .models import CalendarToken, Exchange, Registration
+from .models import CalendarToken, Exchange, Meeting, Registration
 
 
 @section("exchanges_created", title=_("Exchanges you created"), covers=["exchanges.Exchange.created_by"])
@@ -34,3 +34,22 @@ def _registrations(user: User) -> list[dict]:
 def _calendar(user: User) -> dict | None:
     token = CalendarToken.objects.filter(user=user).first()
     return None if token is None else {"created_at": token.created_at.isoformat()}
+
+
+@section(
+    "exchange_meetings",
+    title=_("Meetings at exchanges you asked for or answered"),
+    covers=["exchanges.Meeting.asked_by", "exchanges.Meeting.answered_by"],
+)
+def _meetings(user: User) -> list[dict]:
+    rows = Meeting.objects.filter(asked_by=user) | Meeting.objects.filter(answered_by=user)
+    return [
+        {
+            **record(m, leave_out={"id", "asked_by", "answered_by", "requester", "invitee"}),
+            "requester": str(m.requester.company or m.requester.registered_by),
+            "invitee": str(m.invitee.company or m.invitee.registered_by),
+        }
+        for m in rows.distinct().select_related(
+            "exchange", "requester__company", "requester__registered_by", "invitee__company", "invitee__registered_by"
+        )
+    ]

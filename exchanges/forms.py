@@ -138,3 +138,41 @@ class ExchangeFilterForm(forms.Form):
         if data["kind"]:
             queryset = queryset.filter(kind=data["kind"])
         return queryset
+
+
+class MeetingForm(forms.Form):
+    """A meeting asked of another participant: the time is typed in the exchange's place's time zone."""
+
+    invitee = forms.TypedChoiceField(label=_("Whom to meet"), coerce=int)
+    starts_at = forms.DateTimeField(label=_("Starts (local time of the exchange)"), widget=LOCAL_INPUT)
+    minutes = forms.TypedChoiceField(
+        label=_("How long"),
+        coerce=int,
+        choices=[
+            (15, _("15 minutes")),
+            (30, _("30 minutes")),
+            (45, _("45 minutes")),
+            (60, _("1 hour")),
+            (90, _("1.5 hours")),
+            (120, _("2 hours")),
+        ],  # fmt: skip
+        initial=30,
+    )
+    message = forms.CharField(
+        label=_("What you would like to talk about"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, exchange: Exchange, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exchange = exchange
+        self.fields["invitee"].choices = [(r.pk, str(r.company or r.registered_by)) for r, _shared in partners]
+        start = exchange.local_start.replace(tzinfo=None)
+        self.fields["starts_at"].widget.attrs.update(
+            min=start.strftime("%Y-%m-%dT%H:%M"), max=exchange.local_end.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M")
+        )
+        self.initial.setdefault("starts_at", start)
+
+    def clean_starts_at(self):
+        """The time as typed, in the exchange's zone, as an instant."""
+        value = self.cleaned_data["starts_at"]
+        return value.replace(tzinfo=None).replace(tzinfo=self.exchange.zone)

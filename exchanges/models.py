@@ -265,3 +265,84 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.user}"
+
+
+class Meeting(models.Model):
+    """A meeting two participants of an exchange agree on, inside its programme: asked for, then accepted or
+    declined by the other side. Accepted meetings are in both sides' agenda and calendar."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    LIVE = (State.REQUESTED, State.ACCEPTED)
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="meetings")
+    requester = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="meetings_asked")
+    invitee = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="meetings_invited")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    message = models.TextField(_("what you would like to talk about"), max_length=500)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.REQUESTED)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(requester=models.F("invitee")), name="meeting_not_with_oneself"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["requested", "accepted", "declined", "cancelled"]),
+                name="meeting_state_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester} ↔ {self.invitee} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at, self.exchange.zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.ends_at, self.exchange.zone)
+
+
+class ExchangeSuggestion(models.Model):
+    """A company the engine finds fitting for an exchange's themes, text and country, for the organiser to
+    invite; `invited_at` once they did."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="suggestions")
+    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    explanation = models.JSONField(default=list)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["exchange", "rank"]
+        verbose_name = _("suggested company")
+        verbose_name_plural = _("suggested companies")
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "company"], name="exchange_suggestion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} for {self.exchange_id} ({self.rank})"
+
+    @property
+    def parts(self) -> list:
+        return self.explanation

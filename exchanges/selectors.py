@@ -58,6 +58,22 @@ def exchange_figures(exchange: Exchange) -> dict:
     )
     counts["places_taken"] = places_taken(exchange)
     counts["places_left"] = max(exchange.capacity - counts["places_taken"], 0)
+    counts["meetings"] = exchange.meetings.filter(state="accepted").count()
+    # What came of it: the participating companies' expressions of interest and deals on opportunities in the
+    # exchange's country since it started.
+    from opportunities.models import Deal, Interest
+
+    companies = exchange.registrations.filter(state=Registration.State.CONFIRMED, company__isnull=False).values(
+        "company_id"
+    )
+    counts["interests"] = Interest.objects.filter(
+        company_id__in=companies, opportunity__country_id=exchange.country_id, created_at__gte=exchange.starts_at
+    ).count()
+    counts["deals"] = Deal.objects.filter(
+        introduction__interest__company_id__in=companies,
+        introduction__interest__opportunity__country_id=exchange.country_id,
+        created_at__gte=exchange.starts_at,
+    ).count()
     return counts
 
 

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +18,7 @@ from django.utils.translation import override
 
 from accounts.models import User
 from accounts.roles import roles_of
+from creativelabs.celery import enqueue_on_commit
 from opportunities.notifications.services import notify
 
 from .models import CalendarToken, Exchange, Registration
@@ -69,6 +70,8 @@ def exchange_update(*, user, exchange: Exchange, themes=(), **fields) -> Exchang
         exchange.save()
     if set(exchange.themes.values_list("pk", flat=True)) != {t.pk for t in themes}:
         exchange.themes.set(themes)
+    if exchange.status == Exchange.Status.PUBLISHED and (changed or themes):
+        _suggest_companies(exchange)
     if moved and exchange.status == Exchange.Status.PUBLISHED:
         version = exchange.starts_at.isoformat()
         tell_people(
@@ -97,6 +100,8 @@ def exchange_transition(*, user, exchange: Exchange, action: str) -> Exchange:
     if target == Exchange.Status.PUBLISHED:
         exchange.published_at = timezone.now()
     exchange.save()
+    if target == Exchange.Status.PUBLISHED:
+        _suggest_companies(exchange)
     if target == Exchange.Status.CANCELLED:
         tell_people(_participants(exchange), "exchange_cancelled", exchange, dedupe=f"exchange_cancelled:{exchange.pk}")
     return exchange
@@ -199,7 +204,35 @@ def registration_set_attendance(*, user, exchange: Exchange, attended_ids: set[i
             registration.attended = attended
             registration.save(update_fields=["attended", "updated_at"])
             changed += 1
+        if attended:
+            _follow_up(registration)
     return changed
+
+
+def _suggest_companies(exchange: Exchange) -> None:
+    from .tasks import suggest_companies_for_exchange
+
+    enqueue_on_commit(suggest_companies_for_exchange, exchange.pk)
+
+
+def _follow_up(registration: Registration) -> None:
+    """One message to each attendee: their meetings there, and where the open opportunities that fit them are."""
+    from .models import Meeting
+
+    meetings = Meeting.objects.filter(
+        models.Q(requester=registration) | models.Q(invitee=registration), state=Meeting.State.ACCEPTED
+    ).count()
+    link = settings.SITE_URL + (
+        reverse("companies:dashboard") if registration.company_id else reverse("opportunities:list")
+    )
+    tell_people(
+        people_of(registration),
+        "exchange_follow_up",
+        registration.exchange,
+        dedupe=f"exchange_follow_up:{registration.pk}",
+        meetings=meetings,
+        link=link,
+    )
 
 
 def _move_up(exchange: Exchange) -> None:

@@ -36,3 +36,12 @@ def exchange_send_reminders(*, now: datetime.datetime | None = None) -> int:
 def send_exchange_reminders() -> int:
     """Hourly beat task; safe to run twice (a reminder already written is not written again)."""
     return exchange_send_reminders()
+
+
+@shared_task(name="exchanges.tasks.suggest_companies_for_exchange")
+def suggest_companies_for_exchange(exchange_pk: int) -> int:
+    """After an exchange is published or changed: the companies to invite, ranked by the engine."""
+    from .matchmaking import suggest_companies
+
+    exchange = Exchange.objects.filter(pk=exchange_pk).first()
+    return suggest_companies(exchange) if exchange is not None else 0

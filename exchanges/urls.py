@@ -17,6 +17,10 @@ urlpatterns = [
     path("exchanges/<int:pk>/step/", views.exchange_step, name="step"),
     path("exchanges/<int:pk>/registrations/", views.exchange_manage, name="manage"),
     path("exchanges/<int:pk>/register/", views.register, name="register"),
+    path("exchanges/<int:pk>/meetings/", views.meetings_view, name="meetings"),
+    path("exchanges/<int:pk>/meetings.ics", views.meetings_ics, name="meetings_ics"),
+    path("exchanges/meetings/<int:pk>/answer/", views.meeting_answer_view, name="meeting_answer"),
+    path("exchanges/suggestions/<int:pk>/invite/", views.invite_view, name="invite"),
     path("exchanges/registrations/<int:pk>/decide/", views.registration_decide_view, name="decide"),
     path("exchanges/registrations/<int:pk>/cancel/", views.registration_cancel_view, name="cancel"),
 ]

@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import role_required
+from opportunities.selectors import explanation_labels
 
-from . import permissions
-from .calendars import calendar_of, ics_response
-from .forms import ExchangeFilterForm, ExchangeForm, RegistrationForm
-from .models import CalendarToken, Exchange, Registration
+from . import matchmaking, permissions
+from .calendars import calendar_of, ics_response, meeting_event
+from .forms import ExchangeFilterForm, ExchangeForm, MeetingForm, RegistrationForm
+from .models import CalendarToken, Exchange, ExchangeSuggestion, Meeting, Registration
 from .selectors import (
     calendar_exchanges,
     exchange_figures,
@@ -80,7 +81,10 @@ def personal_feed(request, token: str):
     if calendar_token is None:
         raise Http404(_("This calendar address is not valid (any more)."))
     exchanges = calendar_exchanges(calendar_token.user).order_by("starts_at")
-    return ics_response(calendar_of(exchanges, name=_("My exchanges")), filename="my-exchanges.ics", private=True)
+    calendar = calendar_of(exchanges, name=_("My exchanges"))
+    for meeting in matchmaking.accepted_meetings_of(calendar_token.user):
+        calendar.add_component(meeting_event(meeting))
+    return ics_response(calendar, filename="my-exchanges.ics", private=True)
 
 
 @role_required(*ORGANISERS)
@@ -131,8 +135,94 @@ def exchange_manage(request, pk: int):
         except ExchangeError as error:
             messages.error(request, str(error))
         return redirect("exchanges:manage", pk=exchange.pk)
-    context = {"exchange": exchange, "registrations": registrations, "figures": exchange_figures(exchange)}
+    context = {
+        "exchange": exchange,
+        "registrations": registrations,
+        "figures": exchange_figures(exchange),
+        "suggestions": exchange.suggestions.select_related("company"),
+        "meetings": exchange.meetings.select_related(
+            "requester__company", "requester__registered_by", "invitee__company", "invitee__registered_by"
+        ),
+        "labels": explanation_labels(),
+    }
     return render(request, "exchanges/exchange_manage.html", context)
+
+
+@require_POST
+@role_required(*ORGANISERS)
+def invite_view(request, pk: int):
+    """The exchange's organisers: invite a company the engine suggests (its members are told once)."""
+    suggestion = get_object_or_404(
+        ExchangeSuggestion.objects.filter(exchange__in=managed_exchanges(request.user)).select_related("company"),
+        pk=pk,
+    )
+    try:
+        matchmaking.invite_company(user=request.user, suggestion=suggestion)
+    except matchmaking.MeetingError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("%(company)s is invited.") % {"company": suggestion.company.name})
+    return redirect("exchanges:manage", pk=suggestion.exchange_id)
+
+
+@login_required
+def meetings_view(request, pk: int):
+    """Confirmed participants: whom to meet, my meetings, and asking for one; the organisers see them all."""
+    exchange = get_object_or_404(visible_exchanges(request.user), pk=pk)
+    own = matchmaking.own_confirmed(request.user, exchange)
+    if own is None:
+        if permissions.may_manage(request.user, exchange):
+            return redirect("exchanges:manage", pk=exchange.pk)
+        raise PermissionDenied(_("Meetings are for the confirmed participants of the exchange."))
+    partners = matchmaking.meeting_partners(exchange, own)
+    form = MeetingForm(request.POST or None, exchange=exchange, partners=partners["participants"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            matchmaking.meeting_request(
+                user=request.user,
+                exchange=exchange,
+                invitee_id=form.cleaned_data["invitee"],
+                starts_at=form.cleaned_data["starts_at"],
+                minutes=form.cleaned_data["minutes"],
+                message=form.cleaned_data["message"],
+            )
+        except matchmaking.MeetingError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("Your request has been sent; you will hear when they answer."))
+            return redirect("exchanges:meetings", pk=exchange.pk)
+    context = {"exchange": exchange, "own": own, "partners": partners, "form": form, "agenda": matchmaking.agenda(own)}
+    return render(request, "exchanges/meetings.html", context)
+
+
+@require_POST
+@login_required
+def meeting_answer_view(request, pk: int):
+    """The participant asked: accept or decline a meeting."""
+    meeting = get_object_or_404(Meeting.objects.select_related("exchange"), pk=pk)
+    own = matchmaking.own_confirmed(request.user, meeting.exchange)
+    if own is None or own.pk not in (meeting.requester_id, meeting.invitee_id):
+        raise Http404
+    try:
+        matchmaking.meeting_answer(user=request.user, meeting=meeting, accept=request.POST.get("decision") == "accept")
+    except matchmaking.MeetingError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Your answer has been sent."))
+    return redirect("exchanges:meetings", pk=meeting.exchange_id)
+
+
+@login_required
+def meetings_ics(request, pk: int):
+    """Confirmed participants: their accepted meetings at the exchange as an .ics file."""
+    exchange = get_object_or_404(visible_exchanges(request.user), pk=pk)
+    own = matchmaking.own_confirmed(request.user, exchange)
+    if own is None:
+        raise PermissionDenied(_("Meetings are for the confirmed participants of the exchange."))
+    calendar = calendar_of([exchange], name=exchange.title)
+    for meeting in matchmaking.agenda(own).filter(state=Meeting.State.ACCEPTED).select_related("exchange"):
+        calendar.add_component(meeting_event(meeting))
+    return ics_response(calendar, filename=f"exchange-{exchange.pk}-meetings.ics", private=True)
 
 
 @require_POST

@@ -26,7 +26,7 @@ from django.utils import timezone
 from api.models import ApiKey
 from companies.models import CompanyInvitation, Discipline, Membership, PortfolioItem
 from companies.services import team_invitation_token
-from exchanges.models import CalendarToken, Exchange, Registration
+from exchanges.models import CalendarToken, Exchange, ExchangeSuggestion, Meeting, Registration
 from labs.models import BusinessDeveloper, Organisation, OrganisationContact, OrganisationMember, RoleInvitation, Theme
 from labs.services import role_invitation_token
 from networks.models import Answer as NetworkAnswer
@@ -112,6 +112,9 @@ COUNTS: dict[str, Callable[[World], int]] = {
     "cancelled registrations": _count(Registration, state=Registration.State.CANCELLED),
     "calendar tokens": lambda w: CalendarToken.objects.count(),
     "revoked api keys": lambda w: ApiKey.objects.exclude(revoked_at=None).count(),
+    "meetings asked": _count(Meeting, state=Meeting.State.REQUESTED),
+    "meetings accepted": _count(Meeting, state=Meeting.State.ACCEPTED),
+    "invited companies": lambda w: ExchangeSuggestion.objects.exclude(invited_at=None).count(),
     "networks": lambda w: Network.objects.count(),
     "archived networks": _count(Network, status=Network.Status.ARCHIVED),
     "asking to join": _count(NetworkMembership, state=NetworkMembership.State.PENDING),
@@ -520,6 +523,31 @@ ACTIONS: dict[str, Action] = {
         lambda w: {},
         {"help requests": -1, "answered requests": 1},
     ),
+    "exchange: ask for a meeting": Action(
+        "sme_owner",
+        lambda w: f"/exchanges/{w.meeting_pair.exchange_id}/meetings/",
+        lambda w: {
+            "invitee": w.meeting_pair.pk,
+            "starts_at": w.exchange_published.local_start.strftime("%Y-%m-%dT%H:%M"),
+            "minutes": "30",
+            "message": "Bike racks.",
+        },
+        # the request; the other side told: a notification and its e-mail
+        {"meetings asked": 1, "notifications": 1, "mails": 1},
+    ),
+    "exchange: accept a meeting": Action(
+        "outsider_sme",
+        lambda w: f"/exchanges/meetings/{w.meeting_asked.pk}/answer/",
+        lambda w: {"decision": "accept"},
+        {"meetings asked": -1, "meetings accepted": 1, "notifications": 1, "mails": 1},
+    ),
+    "exchange: invite a company": Action(
+        "developer_a",
+        lambda w: f"/exchanges/suggestions/{w.exchange_suggestion.pk}/invite/",
+        lambda w: {},
+        # outsider_sme, the invited company's owner: a notification and its e-mail
+        {"invited companies": 1, "notifications": 1, "mails": 1},
+    ),
     "exchange: calendar address": Action(
         "sme_owner",
         lambda w: "/exchanges/mine/calendar/",
@@ -530,6 +558,44 @@ ACTIONS: dict[str, Action] = {
 
 
 # --- The objects the rows use ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def meeting_pair(exchange_published, sme_owner, outsider_sme):
+    """sme_owner's and outsider_sme's companies confirmed for the exchange, whose programme starts on the hour;
+    the other one's registration."""
+    from exchanges.services import registration_create
+
+    start = exchange_published.starts_at.replace(minute=0, second=0, microsecond=0)
+    Exchange.objects.filter(pk=exchange_published.pk).update(
+        starts_at=start, ends_at=start + datetime.timedelta(hours=4)
+    )
+    exchange_published.refresh_from_db()
+    registration_create(user=sme_owner, exchange=exchange_published, participants=[sme_owner], motivation="Racks.")
+    other = registration_create(
+        user=outsider_sme, exchange=exchange_published, participants=[outsider_sme], motivation="Routes."
+    ).registration
+    mail.outbox.clear()
+    return other
+
+
+@pytest.fixture
+def meeting_asked(exchange_published, sme_owner, meeting_pair):
+    from exchanges.matchmaking import meeting_request
+
+    meeting = meeting_request(
+        user=sme_owner, exchange=exchange_published, invitee_id=meeting_pair.pk,
+        starts_at=exchange_published.starts_at, minutes=30, message="Bike racks.",
+    )  # fmt: skip
+    mail.outbox.clear()
+    return meeting
+
+
+@pytest.fixture
+def exchange_suggestion(exchange_published, outsider_sme):
+    return ExchangeSuggestion.objects.create(
+        exchange=exchange_published, company=outsider_sme.membership.company, score=0.5, rank=1
+    )
 
 
 @pytest.fixture

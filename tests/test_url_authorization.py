@@ -546,6 +546,37 @@ def registration_a(exchange_a, sme_owner):
 
 
 @pytest.fixture
+def meeting_a(registration_a, exchange_a):
+    """A meeting sme_owner's company asked of another participant of exchange_a."""
+    from exchanges.matchmaking import meeting_request
+    from exchanges.services import registration_create
+    from tests.factories import MembershipFactory, UserFactory
+
+    other = MembershipFactory(company=CompanyFactory(name="Orbit and Oar"), user=UserFactory()).user
+    invitee = registration_create(user=other, exchange=exchange_a, participants=[other], motivation="x").registration
+    return meeting_request(
+        user=registration_a.registered_by, exchange=exchange_a, invitee_id=invitee.pk,
+        starts_at=exchange_a.starts_at, minutes=30, message="Bike racks.",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def exchange_suggestion_a(exchange_a, outsider_sme):
+    from exchanges.models import ExchangeSuggestion
+
+    company = outsider_sme.membership.company
+    return ExchangeSuggestion.objects.create(exchange=exchange_a, company=company, score=0.5, rank=1)
+
+
+@pytest.fixture
+def exchange_suggestion_b(exchange_b, outsider_sme):
+    from exchanges.models import ExchangeSuggestion
+
+    company = outsider_sme.membership.company
+    return ExchangeSuggestion.objects.create(exchange=exchange_b, company=company, score=0.5, rank=1)
+
+
+@pytest.fixture
 def calendar_token_sme(sme_owner):
     from exchanges.services import calendar_token_create
 
@@ -558,6 +589,9 @@ BOGUS_TOKEN = "not-a-real-token"
 ORG_EDIT = Redirect(lambda w: f"/organisations/{w.organisation.slug}/edit/")
 OTHER_EDIT = Redirect(lambda w: f"/organisations/{w.other_organisation.slug}/edit/")
 MANAGE_A = Redirect(lambda w: f"/exchanges/{w.registration_a.exchange_id}/registrations/")
+MEETINGS_A = Redirect(lambda w: f"/exchanges/{w.meeting_a.exchange_id}/meetings/")
+INVITED_A = Redirect(lambda w: f"/exchanges/{w.exchange_suggestion_a.exchange_id}/registrations/")
+INVITED_B = Redirect(lambda w: f"/exchanges/{w.exchange_suggestion_b.exchange_id}/registrations/")
 NETWORK_DE = Redirect(lambda w: f"/networks/{w.network_de.slug}/")
 NETWORK_CN = Redirect(lambda w: f"/networks/{w.network_cn.slug}/")
 REQUEST_DE = Redirect(lambda w: f"/networks/requests/{w.help_request_de.pk}/")
@@ -1244,6 +1278,23 @@ EXPECTATIONS: dict[str, Expect] = {
     "exchanges:cancel":              Expect(LOGIN,   Redirect(lambda w: f"/exchanges/{w.registration_a.exchange_id}/"),
                                             404,     404,       404,
                                             method="POST", kwargs=lambda w: {"pk": w.registration_a.pk}),
+    # Meetings: the confirmed participants (sme_owner's company); organisers are sent to the registrations page.
+    "exchanges:meetings":            Expect(LOGIN,   200,     MANAGE_A,  MANAGE_A, MANAGE_A, org=403,
+                                            kwargs=lambda w: {"pk": w.registration_a.exchange_id}),
+    "exchanges:meetings_ics":        Expect(LOGIN,   200,     403,       403,     403,     org=403,
+                                            kwargs=lambda w: {"pk": w.registration_a.exchange_id}),
+    # Only the invitee answers: the requester is told so on the meetings page; no one else finds the meeting.
+    "exchanges:meeting_answer":      Expect(LOGIN,   MEETINGS_A,
+                                            404,     404,       404,     org=404, method="POST",
+                                            data={"decision": "accept"}, kwargs=lambda w: {"pk": w.meeting_a.pk}),
+    "exchanges:meeting_answer[GET]": Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"pk": w.meeting_a.pk}),
+    "exchanges:invite":              Expect(LOGIN,   403,     INVITED_A, INVITED_A, INVITED_A, org=403, method="POST",
+                                            kwargs=lambda w: {"pk": w.exchange_suggestion_a.pk}),
+    "exchanges:invite[other Lab]":   Expect(LOGIN,   403,     404,       404,     INVITED_B, org=403, method="POST",
+                                            kwargs=lambda w: {"pk": w.exchange_suggestion_b.pk}),
+    "exchanges:invite[GET]":         Expect(405,     405,     405,       405,     405,     org=405,
+                                            kwargs=lambda w: {"pk": w.exchange_suggestion_a.pk}),
     "exchanges:cancel[GET]":         Expect(405,     405,     405,       405,     405,
                                             kwargs=lambda w: {"pk": w.registration_a.pk}),
     # Theme networks (networks/): public list, page and requests; embassy staff of the country and admins curate;

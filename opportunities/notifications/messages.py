@@ -61,7 +61,14 @@ MESSAGES = {
         "“%(title)s” starts in %(days)d days: %(when)s, %(place)s. Calendar file: %(ics)s",
         "days",
     ),
-    "exchange_follow_up": _("Thank you for taking part in “%(title)s”. %(follow_up)s"),
+    "exchange_follow_up": _(
+        "Thank you for taking part in “%(title)s”. Your meetings there: %(meetings)s. "
+        "The open opportunities that fit you: %(link)s"
+    ),
+    "exchange_invited": _("You are invited to “%(title)s”: %(when)s, %(place)s. Register: %(link)s"),
+    "exchange_meeting_requested": _("%(member)s asks to meet you at “%(title)s” on %(slot)s: %(link)s"),
+    "exchange_meeting_accepted": _("%(member)s accepted your meeting at “%(title)s” on %(slot)s: %(link)s"),
+    "exchange_meeting_declined": _("%(member)s declined your meeting at “%(title)s” on %(slot)s."),
     # Theme networks (networks/services.py): no opportunity; the title is the network's, the request's or
     # (asking to join) the member's, and `link` the page's address.
     "network_join_asked": _("%(title)s asks to join “%(network)s”: %(link)s"),
