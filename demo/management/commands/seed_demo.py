@@ -8,6 +8,7 @@ from django.db import transaction
 from demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from demo.companies import seed_companies
 from demo.deals import seed_deal_flow
+from demo.exchanges import EXCHANGES, seed_exchanges
 from demo.labs import seed_programme
 from demo.networks import NETWORKS, seed_networks
 from demo.opportunities import close_past_opportunities, seed_opportunities
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             return
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo creates logins with a published password; refusing with DEBUG off.")
-        steps = 6
+        steps = 7
         with (
             self._step(1, steps, "Labs, posts, staff, organisations and companies with their portfolios"),
             transaction.atomic(),
@@ -69,6 +70,9 @@ class Command(BaseCommand):
         # The programme's past two years: closed once their story is told, won on their deals.
         with self._step(6, steps, "Closing the past opportunities"):
             self.stdout.write(f"Past opportunities closed: {close_past_opportunities()}.")
+        # Exchanges around themes, past and upcoming, registered for by the companies' logins of the steps before.
+        with self._step(7, steps, "Exchanges, past and upcoming, and their registrations"):
+            self.stdout.write(f"Exchanges: {len(EXCHANGES)}, with {seed_exchanges()} registrations.")
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:
