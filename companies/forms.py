@@ -25,6 +25,58 @@ class ThemeChoiceMixin:
         field.queryset = Theme.objects.filter(is_archived=False) | Theme.objects.filter(pk__in=list(current_ids))
 
 
+class CountriesWidget(forms.MultiWidget):
+    """Several countries: the focus countries as checkboxes, every other one in a list below (a plain multiple
+    select: no JavaScript needed, and typing a name jumps to it). Submitted as one list of codes."""
+
+    def __init__(self, focus, others, attrs=None):
+        self.focus_codes = {code for code, _name in focus}
+        widgets = {
+            "focus": forms.CheckboxSelectMultiple(choices=focus),
+            "other": forms.SelectMultiple(choices=others, attrs={"size": 6, "aria-label": _("Other countries")}),
+        }
+        super().__init__(widgets, attrs)
+
+    def get_context(self, name, value, attrs):
+        # The value is always one flat list of codes (from the form or the data): split it for the two widgets.
+        return super().get_context(name, self.decompress(value), attrs)
+
+    def decompress(self, value):
+        codes = [str(code) for code in (value or [])]
+        return [[c for c in codes if c in self.focus_codes], [c for c in codes if c not in self.focus_codes]]
+
+    def value_from_datadict(self, data, files, name):
+        focus, other = super().value_from_datadict(data, files, name)
+        # The plain name too: a client that posts the codes as one list (as before this widget) still works.
+        plain = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        return list(dict.fromkeys([*(focus or []), *(other or []), *plain]))
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # an empty choice is a choice: no country
+
+
+class CountriesField(forms.MultipleChoiceField):
+    """A company's target or presence countries, the focus countries first (`CountriesWidget`)."""
+
+    def __init__(self, *, label, help_text="", **kwargs):
+        from django_countries import countries
+
+        from labs.models import Country
+
+        focus_codes = list(Country.objects.focus().values_list("code", flat=True))
+        named = dict(countries)
+        focus = [(code, named.get(code, code)) for code in focus_codes]
+        others = sorted(((c, n) for c, n in countries if c not in focus_codes), key=lambda pair: str(pair[1]))
+        super().__init__(
+            choices=[*focus, *others],
+            widget=CountriesWidget(focus, others),
+            required=False,
+            label=label,
+            help_text=help_text,
+            **kwargs,
+        )
+
+
 class CompanyForm(ThemeChoiceMixin, forms.ModelForm):
     disciplines = forms.ModelMultipleChoiceField(
         queryset=Discipline.objects.all(),
@@ -78,6 +130,16 @@ class CompanyForm(ThemeChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.limit_themes(self.instance.themes.values_list("pk", flat=True) if self.instance.pk else [])
         self.fields["city"].help_text = _("Where the company is based in the Netherlands.")
+        # Built here, not as class attributes: the focus countries are rows in the database.
+        self.fields["target_countries"] = CountriesField(
+            label=_("Target countries"), help_text=_("Where the company wants to work.")
+        )
+        self.fields["presence_countries"] = CountriesField(
+            label=_("Local presence"), help_text=Company._meta.get_field("presence_countries").help_text
+        )
+        for name in ("target_countries", "presence_countries"):
+            if self.instance.pk:
+                self.initial[name] = [str(c.code) for c in getattr(self.instance, name)]
 
     def clean_kvk_number(self):
         value = validate_kvk(self.cleaned_data["kvk_number"])

@@ -340,6 +340,8 @@ COMPANY_STORAGE_QUOTA_BYTES = env.int("COMPANY_STORAGE_QUOTA_BYTES", default=200
 # --- Internationalisation -----------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+# In every country list: the Netherlands and the focus countries first (django-countries), then the rest.
+COUNTRIES_FIRST = ["NL", "DE", "CN", "US"]
 LOCALE_PATHS = [BASE_DIR / "creativelabs" / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 

@@ -17,7 +17,7 @@ class ExchangeForm(forms.ModelForm):
 
     local_start = forms.DateTimeField(label=_("Starts (local time of the place)"), widget=LOCAL_INPUT)
     local_end = forms.DateTimeField(label=_("Ends (local time of the place)"), widget=LOCAL_INPUT)
-    online_url = forms.URLField(label=_("link to join"), required=False, assume_scheme="https")
+    online_url = forms.URLField(label=_("Link to join"), required=False, assume_scheme="https")
 
     class Meta:
         model = Exchange

@@ -116,9 +116,11 @@ def exchange_step(request, pk: int):
     """The exchange's organisers: publish, cancel, or mark held."""
     exchange = get_object_or_404(managed_exchanges(request.user), pk=pk)
     try:
-        exchange_transition(user=request.user, exchange=exchange, action=request.POST.get("action", ""))
+        exchange = exchange_transition(user=request.user, exchange=exchange, action=request.POST.get("action", ""))
     except ExchangeError as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, _("The exchange is now “%(status)s”.") % {"status": exchange.get_status_display()})
     return redirect(exchange)
 
 

@@ -235,6 +235,15 @@ class Notification(models.Model):
         return self.text
 
     @property
+    def link(self) -> str:
+        """Where a notification about something else than an opportunity leads: its `link`, as a path on this
+        site ('' when it has none, or one that is not this site's)."""
+        link = (self.params or {}).get("link")
+        if not isinstance(link, str) or not link.startswith(settings.SITE_URL + "/"):
+            return ""
+        return link.removeprefix(settings.SITE_URL)
+
+    @property
     def text(self) -> str:
         """The message in the active language (notifications.messages.notification_text)."""
         from .notifications.messages import notification_text

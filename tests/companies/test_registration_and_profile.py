@@ -149,3 +149,24 @@ def test_dashboard_shows_completeness(login, sme_owner):
     assert "Profile:" in page
     assert "At least one portfolio item" in page
     assert "Opportunities for you" in page
+
+
+def test_countries_are_the_focus_countries_as_boxes_and_the_rest_in_a_list(login, plain_user):
+    client = login(plain_user)
+    page = client.get(REGISTER).content.decode()
+    # The focus countries as checkboxes, first; every other country in one list below them.
+    assert 'type="checkbox" name="target_countries_focus" value="DE"' in page
+    assert 'name="target_countries_other"' in page and '<option value="BE">' in page
+    assert 'name="target_countries_focus" value="BE"' not in page
+    data = {**registration(), "target_countries_focus": ["CN"], "target_countries_other": ["BE"]}
+    del data["target_countries"]
+    assert client.post(REGISTER, data).status_code == 302
+    company = Company.objects.get(kvk_number="12345678")
+    assert sorted(c.code for c in company.target_countries) == ["BE", "CN"]
+    # Shown again as chosen on the edit page.
+    edit = client.get("/company/edit/").content.decode()
+    assert 'value="CN" id="id_target_countries_focus_1" checked' in edit or ('value="CN"' in edit and "checked" in edit)
+    assert '<option value="BE" selected>' in edit
+    # An unknown code is a field error, nothing else lost.
+    response = client.post("/company/edit/", {**registration(), "target_countries_other": ["XX"]})
+    assert response.status_code == 200 and "target_countries" in response.context["form"].errors
