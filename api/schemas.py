@@ -319,7 +319,8 @@ class Exchange(Answer):
     registration_deadline: datetime.date = Field(description="Last day to register.")
     capacity: int = Field(description="Number of places.")
     audience: Choice = Field(
-        description="Who may register: `companies` (members of a creative company) or `anyone` (anyone logged in)."
+        description="Who may register: `companies` (members of a creative company), `organisations` (members of a "
+        "company or of an organisation) or `anyone` (anyone logged in)."
     )
     requires_approval: bool = Field(description="Registrations wait for the organiser's approval.")
     updated_at: datetime.datetime = Field(description="When the exchange last changed.")

@@ -63,9 +63,8 @@ class Exchange(models.Model):
         HELD = "held", _("Held")
 
     class Audience(models.TextChoices):
-        # Organisation members come with the organisations (a third value here, and a line in
-        # permissions.may_register); nothing else depends on there being two.
         COMPANIES = "companies", _("Members of a creative company")
+        ORGANISATIONS = "organisations", _("Members of a company or an organisation")
         ANYONE = "anyone", _("Anyone logged in")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
@@ -130,7 +129,8 @@ class Exchange(models.Model):
                 condition=models.Q(status__in=["draft", "published", "cancelled", "held"]), name="exchange_status_known"
             ),
             models.CheckConstraint(
-                condition=models.Q(audience__in=["companies", "anyone"]), name="exchange_audience_known"
+                condition=models.Q(audience__in=["companies", "organisations", "anyone"]),
+                name="exchange_audience_known",
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]

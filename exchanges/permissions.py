@@ -46,6 +46,8 @@ def may_register(user, exchange: Exchange) -> bool:
         return False
     if exchange.audience == Exchange.Audience.COMPANIES:
         return roles.is_sme_member
+    if exchange.audience == Exchange.Audience.ORGANISATIONS:
+        return roles.is_sme_member or roles.is_organisation_member
     return True
 
 

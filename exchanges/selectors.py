@@ -1,6 +1,6 @@
 """What a user may see of exchanges, built from the rules in permissions.py."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 
 from .models import Exchange, Registration
 from .permissions import organising_q, own_registrations_q
@@ -86,3 +86,44 @@ def upcoming_for(*, country=None, lab=None, theme=None, limit: int = 5):
     if theme is not None:
         qs = qs.filter(themes=theme)
     return qs[:limit]
+
+
+class _Count(Subquery):
+    """The number of rows of a subquery, as a column."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def exchanges_in_figures(user, limit: int = 20):
+    """For the programme dashboard: the newest exchanges the viewer organises (their Lab's, their country's;
+    all for admins), held or published, each with what `exchange_figures` counts — in one statement."""
+    from opportunities.models import Deal, Interest
+
+    from .permissions import organising_q
+
+    confirmed = Registration.objects.filter(
+        exchange=OuterRef(OuterRef("pk")), state=Registration.State.CONFIRMED, company__isnull=False
+    ).values("company_id")
+    interests = Interest.objects.filter(
+        company_id__in=confirmed, opportunity__country_id=OuterRef("country_id"), created_at__gte=OuterRef("starts_at")
+    ).values("pk")
+    deals = Deal.objects.filter(
+        introduction__interest__company_id__in=confirmed,
+        introduction__interest__opportunity__country_id=OuterRef("country_id"),
+        created_at__gte=OuterRef("starts_at"),
+    ).values("pk")
+    return (
+        Exchange.objects.filter(organising_q(user), status__in=[Exchange.Status.PUBLISHED, Exchange.Status.HELD])
+        .annotate(
+            registered=Count(
+                "registrations", filter=Q(registrations__state=Registration.State.CONFIRMED), distinct=True
+            ),
+            attended=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+            meetings_held=Count("meetings", filter=Q(meetings__state="accepted"), distinct=True),
+            interests=_Count(interests),
+            deals=_Count(deals),
+        )
+        .select_related("country")
+        .order_by("-starts_at", "-id")[:limit]
+    )

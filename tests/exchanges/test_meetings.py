@@ -172,3 +172,43 @@ def test_attendees_get_one_follow_up_with_their_meetings(exchange, developer_a, 
 
     figures = exchange_figures(exchange)
     assert (figures["meetings"], figures["attended"], figures["interests"], figures["deals"]) == (1, 1, 0, 0)
+
+
+def test_an_exchange_for_companies_and_organisations_takes_an_organisation_member(
+    login, exchange, org_member, plain_user
+):
+    Exchange.objects.filter(pk=exchange.pk).update(audience=Exchange.Audience.ORGANISATIONS)
+    client = login(org_member)
+    assert client.post(f"/exchanges/{exchange.pk}/register/", {"motivation": "Care homes."}).status_code == 302
+    registration = exchange.registrations.get()
+    assert registration.company is None and registration.registered_by == org_member
+    assert list(registration.participants.all()) == [org_member]
+    # Someone with no company and no organisation is not in that audience.
+    assert login(plain_user).get(f"/exchanges/{exchange.pk}/register/").status_code == 403
+
+
+def test_the_programme_dashboard_shows_each_exchange_and_what_came_of_it(
+    login, exchange, developer_a, developer_b, sme_owner, other_owner, two_registered
+):
+    from exchanges.selectors import exchange_figures, exchanges_in_figures
+    from tests.opportunities.factories import InterestFactory, OpportunityFactory
+
+    own, other = two_registered
+    meeting = meeting_request(
+        user=sme_owner, exchange=exchange, invitee_id=other.pk, starts_at=_at(exchange, 1), minutes=30, message="x"
+    )
+    meeting_answer(user=other_owner, meeting=meeting, accept=True)
+    Exchange.objects.filter(pk=exchange.pk).update(
+        starts_at=exchange.starts_at - datetime.timedelta(days=31),
+        ends_at=exchange.ends_at - datetime.timedelta(days=31),
+    )
+    exchange.refresh_from_db()
+    InterestFactory(company=own.company, opportunity=OpportunityFactory(lab=exchange.lab, status="published"))
+    [row] = exchanges_in_figures(developer_a)
+    figures = exchange_figures(exchange)
+    assert (row.registered, row.attended, row.meetings_held, row.interests, row.deals) == (
+        figures["registered"], figures["attended"], figures["meetings"], figures["interests"], figures["deals"],
+    ) == (2, 0, 1, 1, 0)  # fmt: skip
+    assert list(exchanges_in_figures(developer_b)) == []  # another Lab's
+    page = login(developer_a).get("/insights/", {"period": "all"}).content.decode()
+    assert "Exchanges and what came of them" in page and exchange.title in page

@@ -195,8 +195,8 @@ def test_a_bounded_number_of_queries_whatever_the_data(request, login, programme
     client = login(request.getfixturevalue(who))
     client.get(URL)  # the session, the roles
     # PostgreSQL adds four: the savepoint of the counting's time budget, its statement timeout set and put back;
-    # the theme networks' table two (networks/selectors.help_per_network).
-    with django_assert_max_num_queries(46) as small:
+    # the theme networks' table two (networks/selectors.help_per_network), the exchanges' one.
+    with django_assert_max_num_queries(47) as small:
         assert client.get(URL, {"period": "all"}).status_code == 200
     _more_programme(programme, 12)
     with django_assert_max_num_queries(len(small.captured_queries)) as big:
