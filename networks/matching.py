@@ -18,7 +18,7 @@ from opportunities.matching.documents import CompanyDoc, OpportunityDoc
 from opportunities.matching.engine import Engine
 from opportunities.suggestions.loader import company_documents, opportunity_documents
 
-from .models import HelpRequest, Membership, OrganisationSuggestion, RequestSuggestion
+from .models import HelpRequest, Membership, Network, NetworkSuggestion, OrganisationSuggestion, RequestSuggestion
 
 KEEP = 10
 # Open opportunities kept per organisation.
@@ -95,24 +95,71 @@ def suggest(request: HelpRequest) -> list[RequestSuggestion]:
         return RequestSuggestion.objects.bulk_create(rows)
 
 
+def network_document(network: Network, country: str) -> OpportunityDoc:
+    """A network as the engine reads an opportunity, once per focus country (its name, description, theme)."""
+    return OpportunityDoc(
+        id=f"{network.pk}:{country}",
+        title=network.name,
+        description=f"{network.description_en}\n{network.description_nl}",
+        country=country,
+        themes=(network.theme.slug,),
+    )
+
+
+def _parts(suggestion) -> list[dict]:
+    return [{"name": p.name, "value": p.value, "detail": p.detail} for p in suggestion.parts]
+
+
+def suggest_networks(organisations: dict) -> list[NetworkSuggestion]:
+    """Each organisation's best active networks it is not in (a network once, at its best country)."""
+    networks = Network.objects.active().select_related("theme").prefetch_related("countries")
+    documents = [network_document(n, c.code) for n in networks for c in n.countries.all()]
+    joined = set(
+        Membership.objects.filter(organisation__isnull=False)
+        .exclude(state=Membership.State.DECLINED)
+        .values_list("organisation_id", "network_id")
+    )
+    result = Engine().match(list(organisations_docs(organisations)), documents, per_opportunity=0, per_company=20)
+    rows = []
+    for key, organisation in organisations.items():
+        best = {}
+        for s in result.for_company(key):
+            network_id = int(s.opportunity_id.split(":")[0])
+            if (organisation.pk, network_id) not in joined and network_id not in best:
+                best[network_id] = s
+        for rank, (network_id, s) in enumerate(list(best.items())[:KEEP_FOR_ORGANISATION], start=1):
+            rows.append(
+                NetworkSuggestion(
+                    organisation=organisation, network_id=network_id, score=s.score, rank=rank, explanation=_parts(s)
+                )
+            )
+    return rows
+
+
+def organisations_docs(organisations: dict):
+    return (organisation_document(o) for o in organisations.values())
+
+
 def suggest_for_organisations() -> int:
-    """Every organisation's best open opportunities, in one run of the engine; the kept rows replaced."""
+    """Every organisation's best open opportunities and networks, in one run of the engine each; the kept rows
+    replaced."""
     from labs.models import Organisation
 
     organisations = {f"o{o.pk}": o for o in Organisation.objects.prefetch_related("themes")}
     result = Engine().match(
-        [organisation_document(o) for o in organisations.values()],
+        list(organisations_docs(organisations)),
         opportunity_documents(),
         per_opportunity=0,
         per_company=KEEP_FOR_ORGANISATION,
     )
+    networks = suggest_networks(organisations)
     rows = [
         OrganisationSuggestion(
             organisation=organisation,
             opportunity_id=int(s.opportunity_id),
             score=s.score,
             rank=s.rank_for_company,
-            explanation=[{"name": p.name, "value": p.value, "detail": p.detail} for p in s.parts],
+            explanation=_parts(s),
         )
         for key, organisation in organisations.items()
         for s in result.for_company(key)
@@ -120,4 +167,6 @@ def suggest_for_organisations() -> int:
     with transaction.atomic():
         OrganisationSuggestion.objects.all().delete()
         OrganisationSuggestion.objects.bulk_create(rows)
-    return len(rows)
+        NetworkSuggestion.objects.all().delete()
+        NetworkSuggestion.objects.bulk_create(networks)
+    return len(rows) + len(networks)

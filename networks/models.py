@@ -336,3 +336,29 @@ class OrganisationSuggestion(models.Model):
     @property
     def parts(self) -> list:
         return self.explanation
+
+
+class NetworkSuggestion(models.Model):
+    """A network the engine finds fitting for an organisation's themes, text and country, with its parts."""
+
+    organisation = models.ForeignKey("labs.Organisation", on_delete=models.CASCADE, related_name="network_suggestions")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    explanation = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "rank"]
+        verbose_name = _("suggested network")
+        verbose_name_plural = _("suggested networks")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "network"], name="network_suggestion_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network_id} for {self.organisation_id} ({self.rank})"
+
+    @property
+    def parts(self) -> list:
+        return self.explanation

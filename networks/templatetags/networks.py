@@ -9,7 +9,7 @@ from django import template
 from opportunities.models import Opportunity
 from opportunities.selectors import explanation_labels
 
-from ..models import Membership, Network, OrganisationSuggestion
+from ..models import Membership, Network, NetworkSuggestion, OrganisationSuggestion
 from ..selectors import help_per_network, member_reciprocity
 
 register = template.Library()
@@ -22,31 +22,28 @@ def member_networks(company=None, organisation=None) -> dict:
         **{f"memberships__{name}": value for name, value in member.items()},
         memberships__state=Membership.State.ACCEPTED,
     ).order_by("name")
-    fitting = Network.objects.none()
+    fitting = []
     suggested = []
     if organisation is not None:
-        # Open opportunities the engine finds fitting (counted hourly by the worker, `tasks`).
+        # The networks and open opportunities the engine finds fitting (counted hourly by the worker, `tasks`).
+        fitting = list(
+            NetworkSuggestion.objects.filter(organisation=organisation, network__status=Network.Status.ACTIVE)
+            .exclude(network__in=joined)
+            .select_related("network")
+            .order_by("rank")
+        )
         open_ids = Opportunity.objects.open_for_interest().values("pk")
         suggested = list(
             OrganisationSuggestion.objects.filter(organisation=organisation, opportunity__in=open_ids)
             .select_related("opportunity__country")
             .order_by("rank")
         )
-        # Networks around the organisation's themes that it is not in yet, on its side of the exchange.
-        fitting = (
-            Network.objects.active()
-            .filter(theme__in=organisation.themes.all())
-            .exclude(pk__in=joined.values("pk"))
-            .order_by("name")
-        )
-        if organisation.country.code != "NL":
-            fitting = fitting.filter(countries=organisation.country.code)
     return {
         "joined": list(joined),
-        "fitting": list(fitting.distinct()[:5]),
+        "fitting": fitting,
         "help": member_reciprocity(**member),
         "suggested": suggested,
-        "labels": explanation_labels() if suggested else {},
+        "labels": explanation_labels() if suggested or fitting else {},
     }
 
 

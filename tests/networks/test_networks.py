@@ -272,3 +272,27 @@ def test_the_engine_finds_an_organisation_the_open_opportunities_that_fit_it(cli
     # Run again: the same rows, not twice.
     suggest_for_organisations()
     assert OrganisationSuggestion.objects.filter(organisation=organisation).count() == 1
+
+
+def test_the_engine_finds_an_organisation_the_networks_that_fit_it_and_not_those_it_is_in(
+    client, organisation, network_cn, network_de
+):
+    from labs.models import Theme
+    from networks.matching import suggest_for_organisations
+    from networks.models import NetworkSuggestion
+
+    organisation.description_en = "Care homes and dementia research; we test care technology with residents."
+    organisation.save()
+    organisation.themes.add(Theme.objects.get(slug="elderly-care"))
+    network_cn.description_en = "Care homes, dementia research and care technology in China and the Netherlands."
+    network_cn.save()
+    suggest_for_organisations()
+    # It is a member of network_de already: only the Chinese care network is suggested.
+    [suggestion] = NetworkSuggestion.objects.filter(organisation=organisation)
+    assert suggestion.network == network_cn and suggestion.score > 0
+    assert {p["name"] for p in suggestion.parts if p["value"] > 0} >= {"text", "themes"}
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert "Networks that fit" in page and network_cn.name in page
+    # Run again: the same rows, not twice.
+    suggest_for_organisations()
+    assert NetworkSuggestion.objects.filter(organisation=organisation).count() == 1
