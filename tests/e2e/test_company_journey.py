@@ -9,6 +9,7 @@ from django.core import mail
 from PIL import Image
 from playwright.sync_api import expect
 
+from companies.models import Company
 from tests.companies.pdf_builders import pikepdf_bytes
 
 from .test_visitor_journey import confirmation_path, label
@@ -127,7 +128,11 @@ def test_new_user_registers_company_builds_portfolio_and_brings_in_a_colleague(
     disciplines.get_by_role("checkbox", name="Graphic design", exact=True).check()
     themes = page.get_by_role("group", name=label("Themes of interest"))
     themes.get_by_role("checkbox", name="Water", exact=True).check()
-    page.get_by_label(label("Target countries")).select_option(label=["Germany", "China"])
+    # The focus countries are checkboxes; every other country is in the list below them.
+    targets = page.get_by_role("group", name=label("Target countries"))
+    targets.get_by_role("checkbox", name="Germany", exact=True).check()
+    targets.get_by_role("checkbox", name="China", exact=True).check()
+    targets.get_by_role("listbox", name="Other countries").select_option(label=["Belgium"])
     languages = page.get_by_role("group", name=label("Working languages"))
     for language in ("Dutch", "English", "German"):
         languages.get_by_role("checkbox", name=language, exact=True).check()
@@ -139,6 +144,7 @@ def test_new_user_registers_company_builds_portfolio_and_brings_in_a_colleague(
     expect(navigation.get_by_role("link", name="My company")).to_be_visible()
     expect(navigation.get_by_role("link", name="Register your company")).to_have_count(0)
     axe_check(page)
+    assert sorted(c.code for c in Company.objects.get(name=COMPANY).target_countries) == ["BE", "CN", "DE"]
 
     # A portfolio item, then its images and PDF on the edit page.
     page.get_by_role("link", name="Add portfolio item").click()
