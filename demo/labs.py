@@ -36,7 +36,10 @@ def seed_programme() -> list[tuple[str, str]]:
     for spec in POSTS:
         code, city = spec["country"], spec["city"]
         posts[(code, city)], _ = Post.objects.update_or_create(
-            country=countries[code], city=city, kind=Post.Kind(spec["kind"]), defaults={"name": spec["name"]}
+            country=countries[code],
+            city=city,
+            kind=Post.Kind(spec["kind"]),
+            defaults={"name": spec["name"], "name_nl": spec["name_nl"]},
         )
 
     logins = []
@@ -46,7 +49,14 @@ def seed_programme() -> list[tuple[str, str]]:
         lab = labs[spec["lab"]]
         user = demo_user(spec["email"], spec["full_name"], mfa=True)
         BusinessDeveloper.objects.update_or_create(
-            user=user, defaults={"lab": lab, "job_title": spec["job_title"], "bio": spec["bio"]}
+            user=user,
+            defaults={
+                "lab": lab,
+                "job_title": spec["job_title"],
+                "job_title_nl": spec["job_title_nl"],
+                "bio": spec["bio"],
+                "bio_nl": spec["bio_nl"],
+            },
         )
         logins.append((f"business developer, {lab.name}", spec["email"]))
     for spec in EMBASSY_STAFF:

@@ -107,6 +107,13 @@ class Post(models.Model):
         CONSULATE = "consulate", _("Consulate-General")
 
     name = models.CharField(_("name"), max_length=150, validators=[single_line])
+    name_nl = models.CharField(
+        _("name (Dutch)"),
+        max_length=150,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Shown on Dutch pages; the name above when empty."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="posts", verbose_name=_("country"))
     city = models.CharField(_("city"), max_length=100)
@@ -120,7 +127,19 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The Dutch name on a Dutch page when there is one, else the name."""
+        return _in_dutch(self, "name") or self.name
+
+
+def _in_dutch(obj, field: str) -> str:
+    """`<field>_nl` when Dutch is active and it is filled in, else ''."""
+    from django.utils.translation import get_language
+
+    return getattr(obj, f"{field}_nl") if (get_language() or "en").startswith("nl") else ""
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -168,7 +187,9 @@ class BusinessDeveloper(models.Model):
     )
     lab = models.ForeignKey(Lab, on_delete=models.PROTECT, related_name="business_developers", verbose_name=_("Lab"))
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    job_title_nl = models.CharField(_("job title (Dutch)"), max_length=120, blank=True)
     bio = models.TextField(_("short biography"), blank=True)
+    bio_nl = models.TextField(_("short biography (Dutch)"), blank=True)
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
@@ -178,6 +199,14 @@ class BusinessDeveloper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.lab})"
+
+    @property
+    def local_job_title(self) -> str:
+        return _in_dutch(self, "job_title") or self.job_title
+
+    @property
+    def local_bio(self) -> str:
+        return _in_dutch(self, "bio") or self.bio
 
 
 class EmbassyStaff(models.Model):

@@ -143,3 +143,22 @@ def test_demo_logins_work_for_each_role(client, db):
         assert response.status_code == 302, email
         assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
         assert client.get("/").status_code == 200
+
+
+def test_posts_names_and_developers_titles_and_bios_in_the_pages_language(client, lab_a, developer_a, embassy_de):
+    from labs.models import BusinessDeveloper, Post
+
+    Post.objects.update(name_nl="Ambassade in Berlijn")
+    BusinessDeveloper.objects.filter(user=developer_a).update(
+        job_title="Business developer, mobility", job_title_nl="Business developer, mobiliteit",
+        bio="Ten years in Berlin.", bio_nl="Tien jaar in Berlijn.",
+    )  # fmt: skip
+    english = client.get("/countries/de/").content.decode() + client.get("/labs/lab-a/").content.decode()
+    assert "Embassy in Berlin" in english and "mobility" in english and "Ten years in Berlin." in english
+    client.cookies["django_language"] = "nl"
+    dutch = client.get("/countries/de/").content.decode() + client.get("/labs/lab-a/").content.decode()
+    assert "Ambassade in Berlijn" in dutch and "mobiliteit" in dutch and "Tien jaar in Berlijn." in dutch
+    assert "Ten years in Berlin." not in dutch
+    # Left empty, the English one stands in.
+    Post.objects.update(name_nl="")
+    assert "Embassy in Berlin" in client.get("/countries/de/").content.decode()
