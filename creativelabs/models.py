@@ -1,4 +1,5 @@
-"""The one model of the project package: a task the broker did not take, or that gave up, kept to be sent again."""
+"""The project package's models: a task the broker did not take, or that gave up, kept to be sent again; and the
+abstract row of something the matching engine ranked, which the apps' own suggestion tables are made of."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,3 +33,26 @@ class UnsentTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class RankedSuggestion(models.Model):
+    """Abstract: one thing the matching engine ranked for another (a helper for a request, a network or an
+    opportunity for an organisation, a company for an exchange), with the parts of its score as
+    `templates/opportunities/_explanation.html` reads them (`parts`)."""
+
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    explanation = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def parts(self) -> list:
+        return self.explanation
+
+    @staticmethod
+    def parts_of(suggestion) -> list[dict]:
+        """An engine `Suggestion`'s parts as stored in `explanation`."""
+        return [{"name": part.name, "value": part.value, "detail": part.detail} for part in suggestion.parts]

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from companies.models import Company
+from creativelabs.models import RankedSuggestion
 from opportunities.matching.documents import OpportunityDoc
 from opportunities.matching.engine import Engine
 from opportunities.notifications.services import notify
@@ -86,7 +87,7 @@ def suggest_companies(exchange: Exchange) -> int:
                 company_id=int(s.company_id),
                 score=s.score,
                 rank=rank,
-                explanation=[{"name": p.name, "value": p.value, "detail": p.detail} for p in s.parts],
+                explanation=RankedSuggestion.parts_of(s),
                 invited_at=invited.get(int(s.company_id)),
             )
             for rank, s in enumerate(ranked, start=1)

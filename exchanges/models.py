@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from creativelabs.models import RankedSuggestion
 from creativelabs.translation import in_active_language
 from creativelabs.validators import single_line
 
@@ -320,17 +321,13 @@ class Meeting(models.Model):
         return timezone.localtime(self.ends_at, self.exchange.zone)
 
 
-class ExchangeSuggestion(models.Model):
+class ExchangeSuggestion(RankedSuggestion):
     """A company the engine finds fitting for an exchange's themes, text and country, for the organiser to
     invite; `invited_at` once they did."""
 
     exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="suggestions")
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
-    score = models.FloatField()
-    rank = models.PositiveSmallIntegerField()
-    explanation = models.JSONField(default=list)
     invited_at = models.DateTimeField(null=True, blank=True)
-    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["exchange", "rank"]
@@ -342,7 +339,3 @@ class ExchangeSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} for {self.exchange_id} ({self.rank})"
-
-    @property
-    def parts(self) -> list:
-        return self.explanation

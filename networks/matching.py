@@ -14,6 +14,7 @@ import dataclasses
 
 from django.db import transaction
 
+from creativelabs.models import RankedSuggestion
 from opportunities.matching.documents import CompanyDoc, OpportunityDoc
 from opportunities.matching.engine import Engine
 from opportunities.suggestions.loader import company_documents, opportunity_documents
@@ -88,7 +89,7 @@ def suggest(request: HelpRequest) -> list[RequestSuggestion]:
                 membership=documents[s.company_id][1],
                 score=s.score,
                 rank=rank,
-                explanation=[{"name": p.name, "value": p.value, "detail": p.detail} for p in s.parts],
+                explanation=RankedSuggestion.parts_of(s),
             )
             for rank, s in enumerate(ranked, start=1)
         ]
@@ -104,10 +105,6 @@ def network_document(network: Network, country: str) -> OpportunityDoc:
         country=country,
         themes=(network.theme.slug,),
     )
-
-
-def _parts(suggestion) -> list[dict]:
-    return [{"name": p.name, "value": p.value, "detail": p.detail} for p in suggestion.parts]
 
 
 def suggest_networks(organisations: dict) -> list[NetworkSuggestion]:
@@ -130,7 +127,11 @@ def suggest_networks(organisations: dict) -> list[NetworkSuggestion]:
         for rank, (network_id, s) in enumerate(list(best.items())[:KEEP_FOR_ORGANISATION], start=1):
             rows.append(
                 NetworkSuggestion(
-                    organisation=organisation, network_id=network_id, score=s.score, rank=rank, explanation=_parts(s)
+                    organisation=organisation,
+                    network_id=network_id,
+                    score=s.score,
+                    rank=rank,
+                    explanation=RankedSuggestion.parts_of(s),
                 )
             )
     return rows
@@ -159,7 +160,7 @@ def suggest_for_organisations() -> int:
             opportunity_id=int(s.opportunity_id),
             score=s.score,
             rank=s.rank_for_company,
-            explanation=_parts(s),
+            explanation=RankedSuggestion.parts_of(s),
         )
         for key, organisation in organisations.items()
         for s in result.for_company(key)

@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from creativelabs.models import RankedSuggestion
 from creativelabs.translation import in_active_language
 from creativelabs.validators import single_line
 
@@ -283,15 +284,11 @@ class Answer(models.Model):
         return self.state == self.State.ACCEPTED
 
 
-class RequestSuggestion(models.Model):
+class RequestSuggestion(RankedSuggestion):
     """A network member the engine finds fitting for an open request, with the parts of its score."""
 
     request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="suggestions")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="request_suggestions")
-    score = models.FloatField()
-    rank = models.PositiveSmallIntegerField()
-    explanation = models.JSONField(default=list)
-    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["request", "rank"]
@@ -304,23 +301,14 @@ class RequestSuggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.membership_id} for {self.request_id} ({self.rank})"
 
-    @property
-    def parts(self) -> list:
-        """The engine's parts, as `templates/opportunities/_explanation.html` reads them."""
-        return self.explanation
 
-
-class OrganisationSuggestion(models.Model):
+class OrganisationSuggestion(RankedSuggestion):
     """An open opportunity the engine finds fitting for an organisation's themes and text, with its parts."""
 
     organisation = models.ForeignKey(
         "labs.Organisation", on_delete=models.CASCADE, related_name="opportunity_suggestions"
     )
     opportunity = models.ForeignKey("opportunities.Opportunity", on_delete=models.CASCADE, related_name="+")
-    score = models.FloatField()
-    rank = models.PositiveSmallIntegerField()
-    explanation = models.JSONField(default=list)
-    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation", "rank"]
@@ -333,20 +321,12 @@ class OrganisationSuggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.opportunity_id} for {self.organisation_id} ({self.rank})"
 
-    @property
-    def parts(self) -> list:
-        return self.explanation
 
-
-class NetworkSuggestion(models.Model):
+class NetworkSuggestion(RankedSuggestion):
     """A network the engine finds fitting for an organisation's themes, text and country, with its parts."""
 
     organisation = models.ForeignKey("labs.Organisation", on_delete=models.CASCADE, related_name="network_suggestions")
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    score = models.FloatField()
-    rank = models.PositiveSmallIntegerField()
-    explanation = models.JSONField(default=list)
-    computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["organisation", "rank"]
@@ -358,7 +338,3 @@ class NetworkSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network_id} for {self.organisation_id} ({self.rank})"
-
-    @property
-    def parts(self) -> list:
-        return self.explanation
