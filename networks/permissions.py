@@ -88,10 +88,6 @@ def may_answer(user, request: HelpRequest) -> bool:
     return acting_memberships(user, request.network).exclude(answers__request=request).exists()
 
 
-def is_helper(user, answer: Answer) -> bool:
-    return Membership.objects.filter(own_members_q(user), pk=answer.membership_id).exists()
-
-
 def visible_answers(user, request: HelpRequest):
     """The requester and curators see every answer; a helper their own; others none."""
     answers = request.answers.exclude(state=Answer.State.WITHDRAWN).select_related(

@@ -184,17 +184,6 @@ def membership_add(*, network: Network, user, lab=None, post=None) -> Membership
     return membership
 
 
-@transaction.atomic
-def membership_leave(*, membership: Membership, user) -> Membership:
-    membership = Membership.objects.select_for_update().select_related("network").get(pk=membership.pk)
-    own = Membership.objects.filter(permissions.own_members_q(user), pk=membership.pk).exists()
-    if not (own or permissions.may_curate(user, membership.network)):
-        raise NetworkError(_("This membership is not yours."))
-    membership.state = Membership.State.LEFT
-    membership.save(update_fields=["state"])
-    return membership
-
-
 def _acting(user, network: Network, membership_id) -> Membership:
     membership = permissions.acting_memberships(user, network).filter(pk=membership_id).first()
     if membership is None:

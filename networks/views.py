@@ -227,7 +227,6 @@ def request_detail(request, pk: int, answer_form=None):
         "network": help_request.network,
         "is_requester": user.is_authenticated and permissions.is_requester(user, help_request),
         "answers": answers,
-        "accepted_mine": any(a.is_accepted and permissions.is_helper(user, a) for a in answers),
         "answer_form": answer_form or (AnswerForm(memberships=memberships) if may_answer else None),
         "suggestions": help_request.suggestions.select_related(*selectors.MEMBER_RELATED)
         if user.is_authenticated and permissions.may_see_contacts(user, help_request.network)
