@@ -5,6 +5,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def known_choice(field: str, choices, name: str) -> models.CheckConstraint:
+    """A choice field holds one of its choices in the database too, not only in forms."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": [value for value, _label in choices]}), name=name
+    )
+
+
 class UnsentTask(models.Model):
     """A Celery task that is still to run: its publish failed (broker down) or it failed for good in the worker.
 

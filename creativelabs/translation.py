@@ -1,4 +1,5 @@
-"""Content kept in both portal languages: `name_en`/`name_nl` fields shown in the active one."""
+"""Content kept in both portal languages: `name_en`/`name_nl` fields shown in the active one, and texts
+written in English with an optional Dutch version beside them (`<field>` and `<field>_nl`)."""
 
 from django.utils.translation import get_language
 
@@ -10,6 +11,15 @@ def in_active_language(obj, field: str) -> str:
         if dutch:
             return dutch
     return getattr(obj, f"{field}_en")
+
+
+def with_dutch_version(obj, field: str) -> str:
+    """`<field>_nl` on a Dutch page when it is filled in, otherwise `<field>` as written."""
+    if (get_language() or "en").startswith("nl"):
+        dutch = getattr(obj, f"{field}_nl", "")
+        if dutch:
+            return dutch
+    return getattr(obj, field)
 
 
 class BilingualName:

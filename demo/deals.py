@@ -149,7 +149,7 @@ def _express(opportunity: Opportunity, company: Company, person: User, motivatio
         contact_phone=DEALS["contact_phone"],
         fee_accepted=True,
         seen_fee_percentage=opportunity.fee_percentage,
-        seen_fee_digest=fee_note_digest(opportunity.fee_note),
+        seen_fee_digest=fee_note_digest(opportunity),
     )
 
 

@@ -18,12 +18,12 @@ themes and disciplines are chosen so that demo companies (`data/companies.json`)
 Idempotent: an opportunity whose title already exists is left alone. Demo notifications are never e-mailed.
 
 Keys of an opportunity in both files: title, lab, author (a business developer's e-mail), status, city, client,
-client_public, themes, required, nice (discipline slugs), budget, currency, deadline (days from today; for closed
-and expired ones the deadline that has passed), start (days from today), languages, summary, brief, fee (optional
-override of the Lab's default), fee_note, age (days since it was created), sent_back / note (reasons; for a won
-one without deals the note is how it was won outside the portal), won_value (its value, if known), ended (days
-ago of the closing step, when not the usual days after the deadline). `reviewers` names who reviews for a Lab:
-the embassy staff member of its country.
+client_public, themes, required, nice (discipline slugs), budget, currency, deadline (days from today; for
+closed and expired ones the deadline that has passed), start (days from today), languages, summary, brief, fee
+(optional override of the Lab's default), fee_note and fee_note_nl (its Dutch version, optional), age (days
+since it was created), sent_back / note (reasons; for a won one without deals the note is how it was won outside
+the portal), won_value (its value, if known), ended (days ago of the closing step, when not the usual days after
+the deadline). `reviewers` names who reviews for a Lab: the embassy staff member of its country.
 """
 
 import datetime
@@ -137,6 +137,7 @@ def _open(spec, users, labs, themes, disciplines, developers) -> Opportunity:
         "languages": spec["languages"],
         "fee_percentage": spec.get("fee", lab.default_fee_percentage),
         "fee_note": spec["fee_note"],
+        "fee_note_nl": spec.get("fee_note_nl", ""),
     }
     contacts = [developers[spec["author"]]]
     m2m = {

@@ -88,6 +88,7 @@ def _opportunity(spec: dict, lab: Lab, author: User) -> None:
         "languages": spec["languages"],
         "fee_percentage": lab.default_fee_percentage,
         "fee_note": spec["fee_note"],
+        "fee_note_nl": spec.get("fee_note_nl", ""),
     }
     m2m = {
         "themes": list(Theme.objects.filter(slug__in=spec["themes"])),

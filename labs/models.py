@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
-from creativelabs.translation import BilingualName, in_active_language
+from creativelabs.translation import BilingualName, in_active_language, with_dutch_version
 from creativelabs.validators import single_line
 
 MAX_FEE_PERCENTAGE = Decimal("25")
@@ -132,14 +132,7 @@ class Post(models.Model):
     @property
     def local_name(self) -> str:
         """The Dutch name on a Dutch page when there is one, else the name."""
-        return _in_dutch(self, "name") or self.name
-
-
-def _in_dutch(obj, field: str) -> str:
-    """`<field>_nl` when Dutch is active and it is filled in, else ''."""
-    from django.utils.translation import get_language
-
-    return getattr(obj, f"{field}_nl") if (get_language() or "en").startswith("nl") else ""
+        return with_dutch_version(self, "name")
 
 
 class ThemeQuerySet(models.QuerySet):
@@ -202,11 +195,11 @@ class BusinessDeveloper(models.Model):
 
     @property
     def local_job_title(self) -> str:
-        return _in_dutch(self, "job_title") or self.job_title
+        return with_dutch_version(self, "job_title")
 
     @property
     def local_bio(self) -> str:
-        return _in_dutch(self, "bio") or self.bio
+        return with_dutch_version(self, "bio")
 
 
 class EmbassyStaff(models.Model):

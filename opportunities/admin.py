@@ -149,6 +149,7 @@ class InterestAdmin(HistoryAdmin):
         "submitted_by",
         "accepted_fee_percentage",
         "accepted_fee_note",
+        "accepted_fee_note_nl",
         "fee_accepted_at",
         "state",
         "reply",

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from companies.models import LANGUAGES
+from creativelabs.models import known_choice
+from creativelabs.translation import with_dutch_version
 from creativelabs.validators import single_line
 from labs.models import MAX_FEE_PERCENTAGE
 
@@ -23,13 +25,6 @@ class Status(models.TextChoices):
     CLOSED_NOT_WON = "closed_not_won", _("Closed: not won")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRED = "expired", _("Expired")
-
-
-def known_choice(field: str, choices, name: str) -> models.CheckConstraint:
-    """A choice field holds one of its choices in the database too, not only in forms."""
-    return models.CheckConstraint(
-        condition=models.Q(**{f"{field}__in": [value for value, _label in choices]}), name=name
-    )
 
 
 class OpportunityQuerySet(models.QuerySet):
@@ -115,6 +110,12 @@ class Opportunity(models.Model):
     fee_note = models.CharField(
         _("what the fee covers"), max_length=300, blank=True, help_text=_("For example: introduction, local follow-up.")
     )
+    fee_note_nl = models.CharField(
+        _("what the fee covers (Dutch)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on Dutch pages; the text above when empty. A company accepts both as they stand."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     featured_on_themes = models.BooleanField(_("featured on its theme pages"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
@@ -148,6 +149,10 @@ class Opportunity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("opportunities:detail", kwargs={"pk": self.pk})
+
+    @property
+    def local_fee_note(self) -> str:
+        return with_dutch_version(self, "fee_note")
 
     @property
     def is_open_for_interest(self) -> bool:
@@ -512,6 +517,7 @@ class Interest(models.Model):
     # The fee terms as they stood when the company accepted them; later edits don't touch these.
     accepted_fee_percentage = models.DecimalField(_("accepted fee percentage"), max_digits=5, decimal_places=2)
     accepted_fee_note = models.CharField(_("accepted fee note"), max_length=300, blank=True)
+    accepted_fee_note_nl = models.CharField(_("accepted fee note (Dutch)"), max_length=300, blank=True)
     fee_accepted_at = models.DateTimeField(_("fee accepted at"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True)
     reply = models.CharField(_("answer"), max_length=20, choices=Reply.choices, default=Reply.NONE, blank=True)
@@ -549,6 +555,10 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company_id} → {self.opportunity_id} ({self.state})"
+
+    @property
+    def local_accepted_fee_note(self) -> str:
+        return with_dutch_version(self, "accepted_fee_note")
 
 
 class IntroductionOutcome(models.TextChoices):
@@ -720,71 +730,6 @@ class OutsideWin(models.Model):
         return f"{self.opportunity_id}: {self.reason[:40]}"
 
 
-class SavedSearchList(models.TextChoices):
-    OPPORTUNITIES = "opportunities", _("Opportunities")
-    COMPANIES = "companies", _("Companies")
-
-
-class SavedSearchFrequency(models.TextChoices):
-    IMMEDIATELY = "immediately", _("Immediately, as soon as one is published")
-    DAILY = "daily", _("Once a day")
-    WEEKLY = "weekly", _("Once a week")
-
-
-class SavedSearch(models.Model):
-    """A filtered list a person keeps under a name, and how often they hear of what newly appears in it.
-
-    `query` is the list's querystring (without the page), as the list's own URL carries it; it is read
-    again through the list's FilterSet each time, so a search whose filters no longer exist finds nothing
-    rather than everything (`searches.lists`)."""
-
-    List = SavedSearchList
-    Frequency = SavedSearchFrequency
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches", verbose_name=_("user")
-    )
-    list = models.CharField(_("list"), max_length=20, choices=List.choices)
-    name = models.CharField(_("name"), max_length=100, validators=[single_line])
-    query = models.CharField(_("filters"), max_length=1000, blank=True)
-    frequency = models.CharField(_("alerts"), max_length=20, choices=Frequency.choices, default=Frequency.DAILY)
-    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
-    # When the last alert run for this search finished (daily and weekly ones are due a period after it).
-    alerted_at = models.DateTimeField(_("last alert"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("saved search")
-        verbose_name_plural = _("saved searches")
-        ordering = ["name", "id"]
-        constraints = [
-            known_choice("list", SavedSearchList.choices, "saved_search_list_known"),
-            known_choice("frequency", SavedSearchFrequency.choices, "saved_search_frequency_known"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SavedSearchMatch(models.Model):
-    """One object a saved search alerted about: each is told once, whatever runs again or at once."""
-
-    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    matched_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["saved_search", "opportunity"], name="saved_search_opportunity_once"),
-            models.UniqueConstraint(fields=["saved_search", "company"], name="saved_search_company_once"),
-            models.CheckConstraint(
-                condition=models.Q(opportunity__isnull=True) ^ models.Q(company__isnull=True),
-                name="saved_search_match_one_object",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.saved_search_id}: {self.opportunity_id or self.company_id}"
-
-
-from .insights.models import InsightSummary  # noqa: E402, F401  (its own module; its migrations are here)
+# Their own modules; their migrations are here.
+from .insights.models import InsightSummary  # noqa: E402, F401
+from .searches.models import SavedSearch, SavedSearchFrequency, SavedSearchList, SavedSearchMatch  # noqa: E402, F401

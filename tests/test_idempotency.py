@@ -150,7 +150,7 @@ def _interest_form(w):
         "contact": w.sme_owner.pk,
         "accept_fee": "on",
         "fee_percentage": str(opportunity.fee_percentage),
-        "fee_digest": fee_note_digest(opportunity.fee_note),
+        "fee_digest": fee_note_digest(opportunity),
     }
 
 

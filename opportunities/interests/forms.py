@@ -101,7 +101,7 @@ class InterestForm(forms.Form):
 
     @staticmethod
     def terms_of(opportunity: Opportunity) -> dict:
-        return {"fee_percentage": opportunity.fee_percentage, "fee_digest": fee_note_digest(opportunity.fee_note)}
+        return {"fee_percentage": opportunity.fee_percentage, "fee_digest": fee_note_digest(opportunity)}
 
     def clean_contact_phone(self) -> str:
         phone = self.cleaned_data["contact_phone"].strip()

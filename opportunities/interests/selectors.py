@@ -61,9 +61,11 @@ def has_introduction(interest: Interest) -> bool:
     return Introduction.objects.filter(interest_id=interest.pk).exists()
 
 
-def fee_note_digest(note: str) -> str:
-    """A short fingerprint of the fee note a person read, sent back with the form."""
-    return hashlib.sha256(note.encode()).hexdigest()[:16]
+def fee_note_digest(opportunity) -> str:
+    """A short fingerprint of the fee note a person read (in English and, when there is one, in Dutch), sent
+    back with the form: a change to either text means the terms must be accepted again."""
+    text = opportunity.fee_note + (f"\x00{opportunity.fee_note_nl}" if opportunity.fee_note_nl else "")
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # --- Reads for the pages -----------------------------------------------------------------------------------

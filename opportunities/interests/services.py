@@ -186,7 +186,7 @@ def interest_submit(
         raise InterestError(_("This opportunity is not open for expressions of interest."))
     if opportunity.deadline < timezone.localdate():
         raise InterestError(_("The deadline for expressions of interest has passed."))
-    if seen_fee_percentage != opportunity.fee_percentage or seen_fee_digest != fee_note_digest(opportunity.fee_note):
+    if seen_fee_percentage != opportunity.fee_percentage or seen_fee_digest != fee_note_digest(opportunity):
         raise FeeTermsChanged(
             _(
                 "The fee terms of this opportunity have changed since you opened the form. "
@@ -211,6 +211,7 @@ def interest_submit(
         "motivation": motivation,
         "accepted_fee_percentage": opportunity.fee_percentage,
         "accepted_fee_note": opportunity.fee_note,
+        "accepted_fee_note_nl": opportunity.fee_note_nl,
         "fee_accepted_at": now,
         "state": Interest.State.SUBMITTED,
         "reply": Interest.Reply.NONE,

@@ -64,6 +64,7 @@ class OpportunityForm(ThemeChoiceMixin, forms.ModelForm):
             "contacts",
             "fee_percentage",
             "fee_note",
+            "fee_note_nl",
         ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),

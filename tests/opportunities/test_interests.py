@@ -292,7 +292,7 @@ def form(opportunity, user, **overrides):
         "contact_phone": "+31 20 123 4567",
         "accept_fee": "on",
         "fee_percentage": str(opportunity.fee_percentage),
-        "fee_digest": interest_selectors.fee_note_digest(opportunity.fee_note),
+        "fee_digest": interest_selectors.fee_note_digest(opportunity),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -377,6 +377,29 @@ def test_changed_fee_terms_are_shown_and_must_be_accepted_again(login, sme_owner
     assert Interest.objects.get().accepted_fee_note == "Now also the contract negotiation."
 
 
+def test_a_dutch_reader_reads_and_accepts_the_fee_note_in_dutch(login, sme_owner, opportunity):
+    """The note in Dutch beside the English one: a Dutch page shows it, both are accepted as they stand,
+    and a change to the Dutch one alone means the terms must be accepted again."""
+    dutch = "Introductie bij de stad en lokale opvolging."
+    client = login(sme_owner)
+    seen = form(opportunity, sme_owner)
+    opportunity.fee_note_nl = dutch
+    opportunity.save()
+    assert express(client, opportunity, seen).status_code == 400  # the Dutch text changed the terms
+    assert not Interest.objects.exists()
+
+    client.cookies["django_language"] = "nl"
+    page = client.get(f"/opportunities/{opportunity.pk}/interest/").content.decode()
+    assert dutch in page and FEE_NOTE not in page
+    assert express(client, opportunity, form(opportunity, sme_owner)).status_code == 302
+    interest = Interest.objects.get()
+    assert (interest.accepted_fee_note, interest.accepted_fee_note_nl) == (FEE_NOTE, dutch)
+    assert dutch in client.get(f"/interests/{interest.pk}/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/interests/{interest.pk}/").content.decode()
+    assert FEE_NOTE in page and dutch not in page
+
+
 def test_portfolio_items_of_another_company_are_refused(login, sme_owner, opportunity, own_item, foreign_item):
     response = express(
         login(sme_owner), opportunity, form(opportunity, sme_owner, portfolio_items=[own_item.pk, foreign_item.pk])
@@ -431,7 +454,7 @@ def submit(opportunity, user, **overrides):
         "contact": user,
         "fee_accepted": True,
         "seen_fee_percentage": opportunity.fee_percentage,
-        "seen_fee_digest": interest_selectors.fee_note_digest(opportunity.fee_note),
+        "seen_fee_digest": interest_selectors.fee_note_digest(opportunity),
     }
     arguments.update(overrides)
     return interests.interest_submit(**arguments)

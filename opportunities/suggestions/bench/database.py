@@ -227,8 +227,9 @@ def _copy_companies(cursor, generator: Generator, count: int) -> dict[str, int]:
 def _copy_opportunities(cursor, generator: Generator, count: int) -> dict[str, int]:
     fields = [
         "id", "title", "summary", "brief", "client_name", "client_is_public", "city", "budget_band", "currency",
-        "expected_start", "deadline", "languages", "fee_percentage", "fee_note", "status", "featured_on_themes",
-        "published_at", "submitted_at", "created_at", "updated_at", "country", "created_by", "lab",
+        "expected_start", "deadline", "languages", "fee_percentage", "fee_note", "fee_note_nl", "status",
+        "featured_on_themes", "published_at", "submitted_at", "created_at", "updated_at", "country", "created_by",
+        "lab",
     ]  # fmt: skip
     opportunities = CopyWriter(cursor, Opportunity, fields)
     links = {
@@ -246,7 +247,7 @@ def _copy_opportunities(cursor, generator: Generator, count: int) -> dict[str, i
         opportunities.add(
             opportunity_id, row["title"], row["summary"], row["brief"], row["client_name"], False, row["city"],
             Opportunity.Budget.UNKNOWN, Opportunity.Currency.EUR, None, row["deadline"], row["languages"],
-            Decimal("5.00"), "", row["status"], False, now if row["published"] else None, None, now, now,
+            Decimal("5.00"), "", "", row["status"], False, now if row["published"] else None, None, now, now,
             row["country_id"], None, row["lab_id"],
         )  # fmt: skip
         for slug in row["themes"]:
