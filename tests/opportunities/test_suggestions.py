@@ -16,7 +16,7 @@ from opportunities.models import MatchQueue, Opportunity, Status, Suggestion
 from opportunities.suggestions import corpus, incremental
 from opportunities.suggestions.full import recompute_full
 from opportunities.suggestions.incremental import recompute_entry
-from opportunities.suggestions.queue import mark_company_dirty, stale_queue_entries
+from opportunities.suggestions.queue import mark_company_dirty, recompute_waiting, recomputes_held, stale_queue_entries
 from opportunities.suggestions.storage import postgres as postgres_storage
 from tests.conftest import requires_postgres
 
@@ -110,6 +110,30 @@ def test_changes_coalesce_into_one_queued_recompute(world, django_capture_on_com
         mark_company_dirty(world["quest"].pk)
         mark_company_dirty(world["quest"].pk)
     assert MatchQueue.objects.filter(kind="company", object_id=world["quest"].pk).count() == 1
+    assert len(callbacks) == 1
+
+
+def test_held_recomputes_run_once_each_at_the_end_with_the_same_outcome(world, django_capture_on_commit_callbacks):
+    """A bulk load (the demo) holds the recomputes: changes are queued, none is sent, and each company and
+    opportunity waiting is recomputed once afterwards, from the data as it then stands."""
+    from companies.services import portfolio_item_create
+
+    recompute_full()
+    before = set(Suggestion.objects.filter(company=world["skin"]).values_list("opportunity_id", flat=True))
+    assert world["cycling"].pk not in before
+    with recomputes_held(), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for title in ("Fietsveiligheid voor kinderen", "Fietsles op school"):
+            portfolio_item_create(company=world["skin"], data={"title": title, "description": "Een fietsspel."})
+        mark_company_dirty(world["quest"].pk)
+    assert not callbacks  # nothing sent while held
+    assert set(MatchQueue.objects.values_list("object_id", flat=True)) == {world["skin"].pk, world["quest"].pk}
+    assert Suggestion.objects.filter(company=world["skin"]).count() == len(before)  # not recomputed yet
+    assert recompute_waiting() == 2
+    assert not MatchQueue.objects.exists()
+    assert Suggestion.objects.filter(company=world["skin"], opportunity=world["cycling"]).exists()
+    # Outside the hold, a change is sent again.
+    with django_capture_on_commit_callbacks() as callbacks:
+        mark_company_dirty(world["quest"].pk)
     assert len(callbacks) == 1
 
 

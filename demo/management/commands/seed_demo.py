@@ -17,6 +17,7 @@ from demo.partners import seed_partners
 from labs.models import Lab
 from opportunities.models import Opportunity
 from opportunities.suggestions.full import recompute_full
+from opportunities.suggestions.queue import recompute_waiting, recomputes_held
 
 
 class Command(BaseCommand):
@@ -45,34 +46,38 @@ class Command(BaseCommand):
             return
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo creates logins with a published password; refusing with DEBUG off.")
-        steps = 7
-        with (
-            self._step(1, steps, "Labs, posts, staff, organisations and companies with their portfolios"),
-            transaction.atomic(),
-        ):
-            logins = seed_programme() + seed_companies() + seed_organisations()
-        with self._step(2, steps, "Opportunities, current and past, through the review workflow"):
-            with transaction.atomic():
-                created = seed_opportunities()
-            self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
-        # A Lab partner company with an opportunity of its own, before the suggestions are computed.
-        with self._step(3, steps, "A Lab partner company and its own opportunity, and the theme networks"):
-            with transaction.atomic():
-                logins += seed_partners()
-            with transaction.atomic():
-                self.stdout.write(f"Theme networks: {len(NETWORKS)}, with {seed_networks()} requests for help.")
-        # The demo's suggestions, computed now rather than by the worker a few seconds later.
-        with self._step(4, steps, "Match suggestions"):
-            self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
-        # Shortlists, expressions of interest, introductions and deals, on top of those suggestions.
-        with self._step(5, steps, "Shortlists, expressions of interest, introductions and deals"):
-            logins += seed_deal_flow()
-        # The programme's past two years: closed once their story is told, won on their deals.
-        with self._step(6, steps, "Closing the past opportunities"):
-            self.stdout.write(f"Past opportunities closed: {close_past_opportunities()}.")
-        # Exchanges around themes, past and upcoming, registered for by the companies' logins of the steps before.
-        with self._step(7, steps, "Exchanges, past and upcoming, and their registrations"):
-            self.stdout.write(f"Exchanges: {len(EXCHANGES)}, with {seed_exchanges()} registrations.")
+        steps = 8
+        # Each company and opportunity the steps change is recomputed once, at the end, not once per change.
+        with recomputes_held():
+            with (
+                self._step(1, steps, "Labs, posts, staff, organisations and companies with their portfolios"),
+                transaction.atomic(),
+            ):
+                logins = seed_programme() + seed_companies() + seed_organisations()
+            with self._step(2, steps, "Opportunities, current and past, through the review workflow"):
+                with transaction.atomic():
+                    created = seed_opportunities()
+                self.stdout.write(f"Opportunities: {Opportunity.objects.count()} in the database ({created} new).")
+            # A Lab partner company with an opportunity of its own, before the suggestions are computed.
+            with self._step(3, steps, "A Lab partner company and its own opportunity, and the theme networks"):
+                with transaction.atomic():
+                    logins += seed_partners()
+                with transaction.atomic():
+                    self.stdout.write(f"Theme networks: {len(NETWORKS)}, with {seed_networks()} requests for help.")
+            # The demo's suggestions, computed now rather than by the worker a few seconds later.
+            with self._step(4, steps, "Match suggestions"):
+                self.stdout.write(f"Match suggestions: {recompute_full()} kept.")
+            # Shortlists, expressions of interest, introductions and deals, on top of those suggestions.
+            with self._step(5, steps, "Shortlists, expressions of interest, introductions and deals"):
+                logins += seed_deal_flow()
+            # The programme's past two years: closed once their story is told, won on their deals.
+            with self._step(6, steps, "Closing the past opportunities"):
+                self.stdout.write(f"Past opportunities closed: {close_past_opportunities()}.")
+            # Exchanges around themes, past and upcoming, registered for by the companies' logins of the steps before.
+            with self._step(7, steps, "Exchanges, past and upcoming, and their registrations"):
+                self.stdout.write(f"Exchanges: {len(EXCHANGES)}, with {seed_exchanges()} registrations.")
+        with self._step(8, steps, "Match suggestions of what the steps changed"):
+            self.stdout.write(f"Companies and opportunities recomputed: {recompute_waiting()}.")
         self.stdout.write(self.style.SUCCESS("Demo programme ready. Log in at /accounts/login/ with:"))
         width = max(len(email) for _role, email in logins)
         for role, email in logins:
