@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,6 +108,9 @@ def record(obj: models.Model, *, leave_out: Iterable[str] = ("id",), only: Itera
     leave_out = set(leave_out)
     fields = {f.name: f for f in obj._meta.concrete_fields}
     names = list(only) if only is not None else [name for name in fields if name not in leave_out]
+    for name in names:
+        if isinstance(fields[name].verbose_name, Promise):  # a translated name: the page's label, unless given
+            LABELS.setdefault(name, capfirst(fields[name].verbose_name))
     return {name: _field_value(obj, fields[name]) for name in names}
 
 

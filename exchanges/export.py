@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.export import person, record, section
+from accounts.export import labels, person, record, section
 from accounts.models import User
 
 from .models import CalendarToken, Exchange, Meeting, Registration
@@ -53,3 +53,15 @@ def _meetings(user: User) -> list[dict]:
             "exchange", "requester__company", "requester__registered_by", "invitee__company", "invitee__registered_by"
         )
     ]
+
+
+labels(
+    {
+        "exchange": _("Exchange"),
+        "registered_by": _("Registered by"),
+        "participants": _("Participants"),
+        "requester": _("Asked by"),
+        "invitee": _("Asked to meet"),
+        "answered_at": _("Answered at"),
+    }
+)

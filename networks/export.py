@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.export import record, section
+from accounts.export import labels, record, section
 from accounts.models import User
 
 from .models import Answer, HelpRequest, Membership, Network
@@ -40,3 +40,13 @@ def _answers(user: User) -> list[dict]:
         {**record(a, leave_out={"id", "author", "membership"}), "request": a.request.title}
         for a in Answer.objects.filter(author=user).select_related("request")
     ]
+
+
+labels(
+    {
+        "network": _("Network"),
+        "member": _("Member"),
+        "request": _("Request for help"),
+        "closed_at": _("Closed at"),
+    }
+)

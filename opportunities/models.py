@@ -309,7 +309,12 @@ class Suggestion(models.Model):
     # or an opportunity deletes its suggestions all the same (Django cascades), and a recompute drops
     # the rows of one deleted while it ran (`opportunities.suggestions._drop_orphans`).
     opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="suggestions", db_index=False, db_constraint=False
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("opportunity"),
     )
     company = models.ForeignKey(
         "companies.Company",
@@ -317,20 +322,30 @@ class Suggestion(models.Model):
         related_name="suggestions",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("company"),
     )
-    score = models.FloatField()
-    rank_for_opportunity = models.PositiveIntegerField(null=True, blank=True)
-    rank_for_company = models.PositiveIntegerField(null=True, blank=True)
-    parts = JSONTextField(default=list)  # matching.engine.stored_parts, as canonical JSON text
-    engine_version = models.CharField(max_length=20)
-    computed_at = models.DateTimeField()
-    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.NONE, blank=True)
-    decision_note = models.CharField(max_length=500, blank=True)
+    score = models.FloatField(_("score"))
+    rank_for_opportunity = models.PositiveIntegerField(_("rank for the opportunity"), null=True, blank=True)
+    rank_for_company = models.PositiveIntegerField(_("rank for the company"), null=True, blank=True)
+    # matching.engine.stored_parts, as canonical JSON text
+    parts = JSONTextField(_("explanation"), default=list)
+    engine_version = models.CharField(_("engine version"), max_length=20)
+    computed_at = models.DateTimeField(_("computed at"))
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.NONE, blank=True
+    )
+    decision_note = models.CharField(_("note on the decision"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENGINE)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ENGINE)
 
     class Meta:
         ordering = ["rank_for_opportunity", "-score"]
@@ -455,11 +470,15 @@ class RecomputeShard(models.Model):
 class SuggestionAction(models.Model):
     """Who did what to a suggestion, and when: the history behind its current decision."""
 
-    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="actions")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=20)  # "added", a Suggestion.Decision value, or "cleared"
-    note = models.CharField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="actions", verbose_name=_("suggestion")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("done by")
+    )
+    action = models.CharField(_("action"), max_length=20)  # "added", a Suggestion.Decision value, or "cleared"
+    note = models.CharField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("done at"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
