@@ -29,4 +29,19 @@ ALLAUTH_STRINGS = [
     gettext_noop("A new set of Two-Factor Authentication recovery codes has been generated."),
     gettext_noop("Authenticator code"),
     gettext_noop("TOTP Authenticator"),
+    gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
+    gettext_noop(
+        "We have sent you an email. If you have not received it please check your spam folder. Otherwise contact "
+        "us if you do not receive it in a few minutes."
+    ),
+    gettext_noop(
+        "We have sent an email to you for verification. Follow the link provided to finalize the signup process. "
+        "If you do not see the verification email in your main inbox, check your spam folder. Please contact us if "
+        "you do not receive the verification email within a few minutes."
+    ),
+    gettext_noop(
+        "We have sent an email to you for\nverification. Please click on the link inside that email. If you do not "
+        "see the verification email in your main inbox, check your spam folder. Otherwise\ncontact us if you do not "
+        "receive it within a few minutes."
+    ),
 ]

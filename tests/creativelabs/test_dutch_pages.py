@@ -87,6 +87,8 @@ ENGLISH = frozenset(
     new now all some such just may might must shall since until while how why where after before without
     within between through under again once both few most own same very off out up down""".split()  # noqa: SIM905 - a list of words reads best as words
 )
+# The portal speaks to its readers as "je"; these words are the formal voice ("u", "uw", "alstublieft").
+FORMAL = frozenset({"u", "uw", "alstublieft", "gelieve"})
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp", "template", "textarea"}
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
@@ -149,18 +151,18 @@ def stored_texts() -> list[str]:
 
 
 def english_in(pieces: list[str], typed: list[str]) -> list[str]:
-    """The pieces that still hold English once what people typed is taken out of them."""
+    """The pieces that still hold English (or the formal voice) once what people typed is taken out of them."""
     left = []
     for piece in pieces:
         text = " ".join(piece.split())
-        if not (ENGLISH & set(WORD.findall(text.lower()))):
+        if not ((ENGLISH | FORMAL) & set(WORD.findall(text.lower()))):
             continue
         for value in typed:
             if len(value) <= len(text) and value in text:
                 text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
         # A long text cut short on a list ("…") or split into paragraphs: its parts are typed text too.
         text = " ".join(text.replace("…", " ").split())
-        if text and not any(text in value for value in typed) and ENGLISH & set(WORD.findall(text.lower())):
+        if text and not any(text in value for value in typed) and (ENGLISH | FORMAL) & set(WORD.findall(text.lower())):
             left.append(text)
     return left
 
