@@ -110,10 +110,13 @@ class Opportunity(models.Model):
     fee_note = models.CharField(
         _("what the fee covers"), max_length=300, blank=True, help_text=_("For example: introduction, local follow-up.")
     )
+    # Empty in the database too: bulk loads that write no Dutch note (the benchmarks' COPY) need not name it.
     fee_note_nl = models.CharField(
         _("what the fee covers (Dutch)"),
         max_length=300,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Shown on Dutch pages; the text above when empty. A company accepts both as they stand."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -536,7 +539,9 @@ class Interest(models.Model):
     # The fee terms as they stood when the company accepted them; later edits don't touch these.
     accepted_fee_percentage = models.DecimalField(_("accepted fee percentage"), max_digits=5, decimal_places=2)
     accepted_fee_note = models.CharField(_("accepted fee note"), max_length=300, blank=True)
-    accepted_fee_note_nl = models.CharField(_("accepted fee note (Dutch)"), max_length=300, blank=True)
+    accepted_fee_note_nl = models.CharField(
+        _("accepted fee note (Dutch)"), max_length=300, blank=True, default="", db_default=""
+    )
     fee_accepted_at = models.DateTimeField(_("fee accepted at"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SUBMITTED, db_index=True)
     reply = models.CharField(_("answer"), max_length=20, choices=Reply.choices, default=Reply.NONE, blank=True)
