@@ -22,7 +22,7 @@ from companies.models import Discipline, PortfolioItem
 from labs.models import Theme
 from opportunities.models import Status, Suggestion
 from opportunities.suggestions.full import recompute_full
-from tests.e2e.helpers import label, log_in
+from tests.e2e.helpers import label, log_in, open_menu
 from tests.factories import CompanyFactory
 from tests.opportunities.factories import OpportunityFactory
 
@@ -332,6 +332,7 @@ def test_suggestion_to_confirmed_deal_across_developer_company_and_embassy(
     expect(row).to_contain_text(f"fee {FEE_SHOWN} · Confirmed")
     axe_check(staff)
 
+    open_menu(staff, "For staff")
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Deals").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Deals and fees")
     expect(staff.get_by_role("main")).to_contain_text("The Labs in Germany")

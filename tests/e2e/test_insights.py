@@ -12,7 +12,7 @@ import re
 import openpyxl
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import label, log_in
+from tests.e2e.helpers import label, log_in, open_menu
 from tests.opportunities.insights.conftest import programme  # noqa: F401 - the data set, as a fixture
 
 
@@ -31,6 +31,7 @@ def test_embassy_staff_read_and_filter_the_dashboard(
 ):
     server = live_server.url
     log_in(page, server, embassy_de, mfa=True)
+    open_menu(page, "For staff")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Insight").click()
     expect(page).to_have_url(server + "/insights/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Programme insight")

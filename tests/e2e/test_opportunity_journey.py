@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from labs.models import Theme
 from opportunities.models import Opportunity, Status
-from tests.e2e.helpers import label, log_in
+from tests.e2e.helpers import label, log_in, open_menu
 
 TITLE = "Safer cycling routes to Berlin schools"
 SUMMARY = "Design a way-finding system that lets children cycle to school on their own."
@@ -109,6 +109,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     # --- Embassy staff of Germany find it in their review queue and send it back. -----------
     staff = open_page()
     log_in(staff, server, embassy_de, mfa=True)
+    open_menu(staff, "For staff")
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Review queue")
     axe_check(staff)
@@ -127,6 +128,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     ).not_to_have_text("Page not found")
 
     # The queue is empty again.
+    open_menu(staff, "For staff")
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
     expect(staff.get_by_role("table")).to_contain_text("Nothing to review.")
 
@@ -156,6 +158,7 @@ def test_opportunity_from_draft_through_review_to_an_sme(
     expect(status_badge(developer)).to_have_text("Submitted for review")
 
     # --- Staff open it from the queue again and publish it. --------------------------------
+    open_menu(staff, "For staff")
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="Review queue").click()
     staff.get_by_role("table").get_by_role("link", name=TITLE).click()
     expect(staff.get_by_role("complementary")).to_contain_text(expected_start_shown)

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import open_menu
+
 FULL_NAME = "Noor de Vries"
 EMAIL = "noor@studio.example"
 PASSWORD = "a-long-unusual-passphrase"
@@ -70,6 +72,7 @@ def test_visitor_signs_up_verifies_logs_in_and_switches_to_dutch(
     page.get_by_label(label("Password")).fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(live_server.url + "/")
+    open_menu(page, "Account")
     expect(navigation.get_by_role("button", name="Log out")).to_be_visible()
     expect(navigation.get_by_role("link", name="Sign up")).to_have_count(0)
 
@@ -79,6 +82,7 @@ def test_visitor_signs_up_verifies_logs_in_and_switches_to_dutch(
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page).to_have_url(live_server.url + "/")
     dutch_navigation = page.get_by_role("navigation", name="Hoofdmenu")
+    open_menu(page, "Account")
     expect(dutch_navigation.get_by_role("button", name="Uitloggen")).to_be_visible()
     axe_check(page)
 
