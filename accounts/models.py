@@ -152,6 +152,8 @@ class SentDigest(models.Model):
     sent_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
         ordering = ["-sent_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "period"], name="one_digest_per_person_kind_period"),

@@ -236,6 +236,8 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
@@ -351,6 +353,8 @@ class Suggestion(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.ENGINE)
 
     class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
         ordering = ["rank_for_opportunity", "-score"]
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "company"], name="one_suggestion_per_pair"),
@@ -397,6 +401,8 @@ class MatchQueue(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("waiting recompute")
+        verbose_name_plural = _("waiting recomputes")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_queue_entry_per_object")]
 
     def __str__(self) -> str:
@@ -565,6 +571,8 @@ class Interest(models.Model):
     )
 
     class Meta:
+        verbose_name = _("expression of interest")
+        verbose_name_plural = _("expressions of interest")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "company"], name="one_interest_per_company"),
@@ -627,6 +635,8 @@ class Introduction(models.Model):
     history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
         ordering = ["-created_at", "-id"]
         constraints = [known_choice("outcome", IntroductionOutcome.choices, "introduction_outcome_known")]
 
@@ -694,6 +704,8 @@ class Deal(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at", "confirmation_sent_at"], cascade_delete_history=True)
 
     class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
         ordering = ["-closed_on", "-id"]
         constraints = [
             models.CheckConstraint(
