@@ -273,6 +273,10 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 INSIGHTS_LIVE_BUDGET_MS = env.int("INSIGHTS_LIVE_BUDGET_MS", default=1500)
 INSIGHTS_SUMMARY_MAX_AGE = env.int("INSIGHTS_SUMMARY_MAX_AGE", default=15 * 60)
 INSIGHTS_SUMMARY_KEEP_DAYS = env.int("INSIGHTS_SUMMARY_KEEP_DAYS", default=7)
+# PostgreSQL's memory per sort or hash while the dashboard counts (set for that transaction only). With the
+# default 4 MB, a Lab's "in scope" test over its hundreds of thousands of suggestions is no longer hashed and
+# runs once per company: more than 40 s at 100 000 companies instead of under 2.
+INSIGHTS_WORK_MEM = env.str("INSIGHTS_WORK_MEM", default="64MB")
 
 # --- E-mail -----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

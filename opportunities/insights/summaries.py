@@ -15,6 +15,7 @@ their scope as it is now, so a changed role never shows the figures of the old o
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import pickle
@@ -105,25 +106,39 @@ def counted_within(user, filters, budget_ms: int) -> selectors.Dashboard:
     deadline = time.monotonic() + budget_ms / 1000
     if connection.vendor != "postgresql":
         return selectors.dashboard(user, filters, deadline=deadline)
-    # Inside a transaction already, the limit set here outlives the savepoint: it is put back afterwards.
-    nested = connection.in_atomic_block
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
-                [str(int(budget_ms))],
-            )
-            (previous, _set) = cursor.fetchone()
+    with _for_this_transaction(statement_timeout=str(int(budget_ms)), work_mem=settings.INSIGHTS_WORK_MEM):
         try:
-            board = selectors.dashboard(user, filters, deadline=deadline)
+            return selectors.dashboard(user, filters, deadline=deadline)
         except OperationalError as error:
             if is_statement_timeout(error):
                 raise selectors.TooSlow from error
             raise
+
+
+def _counted(user, filters) -> selectors.Dashboard:
+    """The worker's count: no time limit, with the dashboard's memory for sorts and hashes (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return selectors.dashboard(user, filters)
+    with _for_this_transaction(work_mem=settings.INSIGHTS_WORK_MEM):
+        return selectors.dashboard(user, filters)
+
+
+@contextlib.contextmanager
+def _for_this_transaction(**values: str):
+    """PostgreSQL settings while the block runs, in one statement. Inside a transaction already, a setting made
+    in the savepoint would outlive it: the old values are put back after (a failure rolls them back anyway)."""
+    names = list(values)
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            reads = ", ".join(["current_setting(%s)"] * len(names) + ["set_config(%s, %s, true)"] * len(names))
+            cursor.execute(f"SELECT {reads}", [*names, *(part for name in names for part in (name, values[name]))])
+            previous = cursor.fetchone()[: len(names)]
+        yield
         if nested:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-    return board
+                sets = ", ".join(["set_config(%s, %s, true)"] * len(names))
+                cursor.execute(f"SELECT {sets}", [part for pair in zip(names, previous, strict=True) for part in pair])
 
 
 def _looked_at(summary: InsightSummary, now) -> None:
@@ -183,7 +198,7 @@ def compute(pk: int) -> float | None:
             return None
         filters = form.filters() if summary.query else InsightFilterForm.default_filters()
         started, clock = timezone.now(), time.perf_counter()
-        board = selectors.dashboard(user, filters)
+        board = _counted(user, filters)
         seconds = time.perf_counter() - clock
     InsightSummary.objects.filter(pk=pk).update(
         board=zlib.compress(pickle.dumps(board, protocol=pickle.HIGHEST_PROTOCOL)),

@@ -168,3 +168,42 @@ def test_on_postgresql_the_budget_is_the_statement_timeout_and_the_old_one_comes
     assert _statement_timeout() == "7s"
     assert summaries.counted_within(admin_user, InsightFilterForm.default_filters(), 5000) == "counted"
     assert _statement_timeout() == "7s"
+
+
+def _setting(name: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+@requires_postgres
+def test_on_postgresql_the_dashboard_counts_with_its_own_work_mem_and_the_old_one_comes_back(
+    monkeypatch, settings, admin_user
+):
+    """A Lab's scope tests membership in hundreds of thousands of suggestions: with PostgreSQL's default
+    4 MB that test is no longer hashed, and one tile took over 40 s at 100 000 companies."""
+    from django.db import connection
+
+    from opportunities.insights import selectors
+    from opportunities.insights.forms import InsightFilterForm
+
+    settings.INSIGHTS_WORK_MEM = "48MB"
+    with connection.cursor() as cursor:
+        cursor.execute("SET work_mem = '5MB'")
+    seen = []
+
+    def counting(user, filters, deadline=None):
+        seen.append(_setting("work_mem"))
+        return "counted"
+
+    monkeypatch.setattr(selectors, "dashboard", counting)
+    assert summaries.counted_within(admin_user, InsightFilterForm.default_filters(), 5000) == "counted"
+    assert _setting("work_mem") == "5MB"
+    summary = InsightSummary.objects.create(user=admin_user, key="k", language="en", viewed_at=timezone.now())
+    monkeypatch.setattr(summaries, "summary_key", lambda user, query, language: "k")
+    monkeypatch.setattr(summaries.pickle, "dumps", lambda board, protocol=None: b"board")
+    assert summaries.compute(summary.pk) is not None
+    assert seen == ["48MB", "48MB"]  # the page's count and the worker's
+    assert _setting("work_mem") == "5MB"
