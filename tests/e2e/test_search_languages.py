@@ -3,48 +3,24 @@ finds the English brief it means ("fiets" finds cycling), switches the site to D
 on the elderly-care theme in the directory by the theme's name in either language ("ouderenzorg",
 "elderly"). The search is PostgreSQL's full-text search with the expanded query; axe runs on every page."""
 
-import datetime
 import re
-from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from companies.services import company_update
 from labs.models import Theme
-from opportunities.models import Opportunity, Status
 from tests.conftest import requires_postgres
+from tests.creativelabs.test_search_expansion import _opportunity, profile
 from tests.e2e.helpers import label
 from tests.factories import CompanyFactory
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
 
-def published(lab, title: str, brief: str) -> Opportunity:
-    return Opportunity.objects.create(
-        lab=lab,
-        country=lab.country,
-        title=title,
-        summary="A local demand.",
-        brief=brief,
-        city=lab.city,
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
-        fee_percentage=Decimal("5"),
-        status=Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
-
-
 def listed(name: str, pitch: str, themes=()):
     company = CompanyFactory(name=name, pitch=pitch, is_listed=True)
-    data = {
-        field: getattr(company, field)
-        for field in ("name", "city", "size", "pitch", "description", "target_countries", "presence_countries")
-    }
-    company_update(
-        company=company, data={**data, "disciplines": list(company.disciplines.all()), "themes": list(themes)}
-    )
+    company_update(company=company, data=profile(company, themes=list(themes)))
     return company
 
 
@@ -62,8 +38,8 @@ def test_a_dutch_word_finds_the_english_brief_and_a_theme_in_either_language(
     live_server, page, axe_check, console_errors, lab_a
 ):
     server = live_server.url
-    published(lab_a, "Berlin school routes", "Safe cycling for pupils in Berlin.")
-    published(lab_a, "Harbour museum", "An exhibition about the port.")
+    _opportunity(lab_a, "Berlin school routes", "Safe cycling for pupils in Berlin.")
+    _opportunity(lab_a, "Harbour museum", "An exhibition about the port.")
     listed("Zorgzaam Ontwerp", "Interiors for care homes.", [Theme.objects.get(slug="elderly-care")])
     listed("Spoke and Signal", "Design for bicycle lanes.")
 
